@@ -1,0 +1,39 @@
+"""Time in the shell: the site stores naive datetimes in its own zone; the core wants aware ones."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import frappe
+from frappe.utils import get_datetime, get_system_timezone, now_datetime
+
+
+def site_zone() -> ZoneInfo:
+	return ZoneInfo(get_system_timezone())
+
+
+def now() -> datetime:
+	"""Now, aware, in the site's zone."""
+	return now_datetime().replace(tzinfo=site_zone())
+
+
+def aware(value) -> datetime | None:
+	"""A value read from the database (naive, site zone) as an aware datetime."""
+	if not value:
+		return None
+	dt = get_datetime(value)
+	return dt if dt.tzinfo else dt.replace(tzinfo=site_zone())
+
+
+def naive(value: datetime | None) -> datetime | None:
+	"""An aware datetime as the naive site-zone value the database stores."""
+	if value is None:
+		return None
+	if value.tzinfo is None:
+		return value
+	return value.astimezone(site_zone()).replace(tzinfo=None)
+
+
+def user_zone(user: str | None = None) -> ZoneInfo:
+	"""The zone a user reads times in: their own setting, else the site's."""
+	zone = frappe.db.get_value("User", user or frappe.session.user, "time_zone") if user != "Guest" else None
+	return ZoneInfo(zone) if zone else site_zone()

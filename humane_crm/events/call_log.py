@@ -1,0 +1,35 @@
+"""CRM Call Log: written by CRM's telephony webhooks (Twilio creates the outgoing log before it
+connects the call, so refusing that insert stops the call).
+
+A call that already happened is never refused afterwards: a log inserted with a status past
+ringing (a manually logged call, or a webhook arriving late) is recorded, not refused.
+"""
+
+from humane_crm import guard, people
+
+# Statuses of a call that has not been placed yet: the only moment a call can still be refused.
+NOT_YET_PLACED = ("", None, "Initiated", "Queued", "Ringing")
+
+
+def validate(doc, method=None):
+	if doc.is_new() and doc.type == "Outgoing" and doc.status in NOT_YET_PLACED:
+		guard.check_outbound(doc, "Call", _keys(doc.get("to")), reference(doc))
+
+
+def after_insert(doc, method=None):
+	if doc.type == "Outgoing":
+		if doc.status in NOT_YET_PLACED:
+			guard.record_outbound(doc)
+		else:
+			guard.note_outbound(doc, "Call", _keys(doc.get("to")), reference(doc))
+	elif doc.type == "Incoming":
+		guard.record_inbound(doc, "Call", people.phone_key(doc.get("from")), reference(doc))
+
+
+def _keys(number) -> list[str]:
+	key = people.phone_key(number)
+	return [key] if key else []
+
+
+def reference(doc) -> tuple:
+	return (doc.reference_doctype, doc.reference_docname)

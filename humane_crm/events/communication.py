@@ -1,0 +1,44 @@
+"""Communication: every email, from the CRM UI, the desk, REST, Python or a background job."""
+
+from humane_crm import guard, people
+from humane_crm.policy.identity import split_emails
+
+# Communication types that reach a person. Comments, chats and notifications do not.
+_TO_A_PERSON = ("Communication", "Automated Message", None, "")
+
+
+def validate(doc, method=None):
+	if doc.is_new() and is_outbound_email(doc):
+		check_recipients(doc)
+
+
+def after_insert(doc, method=None):
+	if is_outbound_email(doc):
+		guard.record_outbound(doc)
+	elif is_inbound_email(doc):
+		guard.record_inbound(doc, "Email", people.email_key(doc.sender), reference(doc))
+
+
+def is_outbound_email(doc) -> bool:
+	return (
+		doc.communication_medium == "Email"
+		and doc.sent_or_received == "Sent"
+		and doc.communication_type in _TO_A_PERSON
+	)
+
+
+def is_inbound_email(doc) -> bool:
+	return (
+		doc.communication_medium == "Email"
+		and doc.sent_or_received == "Received"
+		and doc.communication_type in _TO_A_PERSON
+	)
+
+
+def check_recipients(doc):
+	recipients = split_emails(", ".join(filter(None, (doc.recipients, doc.cc, doc.bcc))))
+	guard.check_outbound(doc, "Email", recipients, reference(doc))
+
+
+def reference(doc) -> tuple:
+	return (doc.reference_doctype, doc.reference_name)

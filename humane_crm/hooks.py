@@ -1,0 +1,51 @@
+app_name = "humane_crm"
+app_title = "Humane CRM"
+app_publisher = "Humane CRM contributors"
+app_description = "A human-first conscience for Frappe CRM: contact cadence, reviewed templates, empathy for complaints, and the customer's own voice"
+app_email = "maintainers@humane-crm.invalid"
+app_license = "agpl-3.0"
+
+# Apps
+# ------------------
+# "frappe/crm", not the bare "crm": install-app resolves a bare name against GitHub and fails.
+required_apps = ["frappe/crm"]
+
+export_python_type_annotations = True
+require_type_annotated_api_methods = True
+
+# Install, migrate, uninstall
+# ------------------
+before_install = "humane_crm.install.before_install"
+after_install = "humane_crm.install.after_install"
+after_migrate = "humane_crm.install.after_migrate"
+before_uninstall = "humane_crm.uninstall.before_uninstall"
+
+fixtures = [
+	{"dt": "Role", "filters": [["name", "in", ["Cadence Manager", "Template Reviewer"]]]},
+]
+
+# Desk
+# ------------------
+doctype_js = {
+	"CRM Lead": "public/js/contact_preference_actions.js",
+	"CRM Deal": "public/js/contact_preference_actions.js",
+}
+
+# Enforcement: every outbound touch, on every path, ends in one of these doc events.
+# validate refuses before insert; after_insert writes the contact ledger.
+# ------------------
+doc_events = {
+	"Communication": {
+		"validate": "humane_crm.events.communication.validate",
+		"after_insert": "humane_crm.events.communication.after_insert",
+	},
+	"CRM Call Log": {
+		"validate": "humane_crm.events.call_log.validate",
+		"after_insert": "humane_crm.events.call_log.after_insert",
+	},
+	# frappe_whatsapp, when installed
+	"WhatsApp Message": {
+		"validate": "humane_crm.events.whatsapp.validate",
+		"after_insert": "humane_crm.events.whatsapp.after_insert",
+	},
+}

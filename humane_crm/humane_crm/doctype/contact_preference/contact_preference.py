@@ -1,0 +1,101 @@
+# Copyright (c) 2026, Humane CRM contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+from humane_crm import clock, people
+from humane_crm.exceptions import InvalidPreferenceError, PreferenceLockedError
+
+CHANNEL_FIELDS = ("opt_out_email", "opt_out_call", "opt_out_sms", "opt_out_whatsapp")
+# Who may relax what the customer asked for themselves.
+MANAGER_ROLES = ("Sales Manager", "Cadence Manager")
+CUSTOMER_SOURCES = ("Customer", "Unsubscribe")
+STRICTNESS = {"Open": 0, "Paused": 1, "Do Not Contact": 2}
+
+
+class ContactPreference(Document):
+	"""One person, the keys they are known by, and what they asked of us."""
+
+	def validate(self):
+		self.normalize_keys()
+		self.validate_pause()
+		self.keep_customer_choice()
+		self.stamp_change()
+
+	def normalize_keys(self):
+		seen = set()
+		for row in list(self.identities):
+			value = (row.identity or "").strip()
+			key = people.email_key(value) or people.phone_key(value)
+			if not key:
+				frappe.throw(
+					_("Row {0}: “{1}” is neither an email address nor a phone number.").format(
+						row.idx, value
+					),
+					exc=InvalidPreferenceError,
+					title=_("Not an email or phone"),
+				)
+			if key in seen:
+				self.remove(row)
+				continue
+			seen.add(key)
+			row.identity, row.kind = key, "Email" if "@" in key else "Phone"
+
+	def validate_pause(self):
+		if self.status != "Paused":
+			self.paused_until = None
+			return
+		if not self.paused_until:
+			frappe.throw(
+				_("A pause needs an end: set Paused Until."),
+				exc=InvalidPreferenceError,
+				title=_("Pause with no end"),
+			)
+		if self.has_value_changed("paused_until") and clock.aware(self.paused_until) <= clock.now():
+			frappe.throw(
+				_("Paused Until must be in the future; to allow contact now, set the status to Open."),
+				exc=InvalidPreferenceError,
+				title=_("Pause already over"),
+			)
+
+	def keep_customer_choice(self):
+		"""A Do Not Contact, pause or opt-out the customer set themselves is relaxed only by a manager."""
+		before = self.get_doc_before_save()
+		if not before or before.source not in CUSTOMER_SOURCES or not relaxes(before, self):
+			return
+		if self.flags.by_the_customer or set(MANAGER_ROLES) & set(frappe.get_roles()):
+			return
+		frappe.throw(
+			_(
+				"{0} set “{1}” themselves (source: {2}, on {3}). Only a Sales Manager or Cadence Manager can relax it; ask one of them, with the customer's own request."
+			).format(
+				before.person_name or self.name,
+				_(before.status),
+				_(before.source),
+				frappe.utils.format_datetime(before.status_set_on)
+				if before.status_set_on
+				else _("an earlier date"),
+			),
+			exc=PreferenceLockedError,
+			title=_("The customer's own choice"),
+		)
+
+	def stamp_change(self):
+		if self.is_new() or any(
+			self.has_value_changed(f) for f in ("status", "paused_until", "source", *CHANNEL_FIELDS)
+		):
+			self.status_set_by = frappe.session.user
+			self.status_set_on = clock.naive(clock.now())
+
+
+def relaxes(before, after) -> bool:
+	"""Does `after` allow any contact that `before` refused?"""
+	if STRICTNESS[after.status] < STRICTNESS[before.status]:
+		return True
+	if after.status == before.status == "Paused" and str(after.paused_until) < str(before.paused_until):
+		return True
+	if after.source != before.source and after.source not in CUSTOMER_SOURCES:
+		return True
+	return any(before.get(f) and not after.get(f) for f in CHANNEL_FIELDS)

@@ -1,0 +1,154 @@
+"""May this person be contacted on this channel now?
+
+One function, `decide`, answers for every path. It takes plain facts (the person's preferences,
+their last inbound message per channel, `now`) and returns a `Decision`: an outcome, the reasons
+that spoke (each with the facts a sentence needs) and the earliest time contact is allowed again.
+Sentences are written by the shell, which translates them; the core only states facts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+CHANNELS = ("Email", "Call", "SMS", "WhatsApp")
+
+OPEN = "Open"
+PAUSED = "Paused"
+DO_NOT_CONTACT = "Do Not Contact"
+STATUSES = (OPEN, PAUSED, DO_NOT_CONTACT)
+
+ALLOW = "allow"
+WARN = "warn"
+BLOCK = "block"
+EXEMPT = "exempt"
+# How strict an outcome is when several reasons speak; the strictest wins, except that a reply
+# inside the reply window exempts (see `decide`).
+_SEVERITY = {ALLOW: 0, EXEMPT: 1, WARN: 2, BLOCK: 3}
+
+# Reason kinds. The shell turns each into a sentence.
+DO_NOT_CONTACT_REASON = "do_not_contact"
+PAUSED_REASON = "paused"
+OPTED_OUT_REASON = "opted_out"
+REPLY_WINDOW_REASON = "reply_window"
+
+
+@dataclass(frozen=True)
+class Preference:
+	"""A person's own wishes, as stored in a Contact Preference."""
+
+	name: str
+	status: str = OPEN
+	paused_until: datetime | None = None
+	opted_out: frozenset[str] = frozenset()
+	reason: str | None = None
+	source: str | None = None
+	set_by: str | None = None
+	set_on: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Reason:
+	kind: str
+	outcome: str
+	source: str  # the Contact Preference (or rule) that spoke
+	facts: dict = field(default_factory=dict, hash=False, compare=True)
+	until: datetime | None = None  # when this reason stops applying; None with BLOCK means never
+
+
+@dataclass(frozen=True)
+class Decision:
+	outcome: str
+	reasons: tuple[Reason, ...] = ()
+	next_allowed_at: datetime | None = None
+
+	@property
+	def allowed(self) -> bool:
+		return self.outcome != BLOCK
+
+	@property
+	def blocking(self) -> tuple[Reason, ...]:
+		return tuple(r for r in self.reasons if r.outcome == BLOCK)
+
+
+def preference_reasons(preference: Preference, channel: str, now: datetime) -> list[Reason]:
+	"""What one preference says about contacting on `channel` at `now`."""
+	reasons: list[Reason] = []
+	facts = {
+		"reason": preference.reason,
+		"source": preference.source,
+		"set_by": preference.set_by,
+		"set_on": preference.set_on,
+		"channel": channel,
+	}
+	if preference.status == DO_NOT_CONTACT:
+		reasons.append(Reason(DO_NOT_CONTACT_REASON, BLOCK, preference.name, facts))
+	elif preference.status == PAUSED and preference.paused_until and now < preference.paused_until:
+		reasons.append(
+			Reason(
+				PAUSED_REASON,
+				BLOCK,
+				preference.name,
+				facts | {"until": preference.paused_until},
+				until=preference.paused_until,
+			)
+		)
+	if channel in preference.opted_out:
+		reasons.append(Reason(OPTED_OUT_REASON, BLOCK, preference.name, facts))
+	return reasons
+
+
+def in_reply_window(last_inbound_at: datetime | None, now: datetime, window: timedelta) -> bool:
+	return last_inbound_at is not None and last_inbound_at <= now < last_inbound_at + window
+
+
+def decide(
+	channel: str,
+	preferences: list[Preference] | tuple[Preference, ...],
+	now: datetime,
+	last_inbound_at: datetime | None = None,
+	reply_window: timedelta = timedelta(hours=72),
+) -> Decision:
+	"""The one decision.
+
+	- Do Not Contact, a running pause and a channel opt-out block; they beat every rule.
+	- A reply to the person's own inbound message on this channel inside the reply window is
+	  exempt: it is always allowed and does not count against caps.
+	- Otherwise the strictest reason wins; `next_allowed_at` is the earliest instant at which every
+	  blocking reason has lapsed, or None when one of them never lapses.
+	"""
+	if channel not in CHANNELS:
+		raise ValueError(f"unknown channel {channel!r}; expected one of {', '.join(CHANNELS)}")
+	reasons: list[Reason] = []
+	for preference in sorted(preferences, key=lambda p: p.name):
+		reasons.extend(preference_reasons(preference, channel, now))
+
+	if in_reply_window(last_inbound_at, now, reply_window):
+		window_reason = Reason(
+			REPLY_WINDOW_REASON,
+			EXEMPT,
+			"reply_window",
+			{"inbound_at": last_inbound_at, "until": last_inbound_at + reply_window, "channel": channel},
+			until=last_inbound_at + reply_window,
+		)
+		return Decision(EXEMPT, (window_reason, *reasons), None)
+
+	outcome = max((r.outcome for r in reasons), key=_SEVERITY.__getitem__, default=ALLOW)
+	return Decision(outcome, tuple(reasons), next_allowed_time(reasons) if outcome == BLOCK else None)
+
+
+def next_allowed_time(reasons: list[Reason] | tuple[Reason, ...]) -> datetime | None:
+	"""The instant every blocking reason has lapsed; None when any blocks for good."""
+	blocking = [r for r in reasons if r.outcome == BLOCK]
+	if not blocking or any(r.until is None for r in blocking):
+		return None
+	return max(r.until for r in blocking)
+
+
+def strictest(decisions: list[Decision]) -> Decision:
+	"""Combine the decisions for several people (one message to many recipients)."""
+	if not decisions:
+		return Decision(ALLOW)
+	outcome = max((d.outcome for d in decisions), key=_SEVERITY.__getitem__)
+	reasons = tuple(r for d in decisions for r in d.reasons)
+	return Decision(outcome, reasons, next_allowed_time(reasons) if outcome == BLOCK else None)

@@ -1,0 +1,93 @@
+"""Who is this? Normalised identity keys for a human.
+
+A person is identified by keys: an email address (trimmed, lower-cased) or a phone number in
+E.164. Two records that share any key are the same person. Keys are plain strings; an email key
+always holds "@" and a phone key always starts with "+", so the two kinds never collide.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from email.utils import getaddresses
+
+import phonenumbers
+
+_EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
+# Characters a human may type around a phone number; anything else makes it garbage.
+_PHONE_CHARS = re.compile(r"^[\d\s()+\-./]+$")
+
+
+def normalize_email(value: str | None) -> str | None:
+	"""An email key, or None when `value` is not one email address.
+
+	Accepts "Ana <Ana@Example.com>" as well as a bare address.
+	"""
+	if not value or not isinstance(value, str):
+		return None
+	parsed = getaddresses([value.strip()])
+	if len(parsed) != 1:
+		return None
+	address = parsed[0][1].strip().lower()
+	return address if _EMAIL.match(address) else None
+
+
+def split_emails(value: str | None) -> list[str]:
+	"""Email keys from a recipients field ("a@x.com, Bob <b@y.com>; c@z.com")."""
+	if not value:
+		return []
+	out: list[str] = []
+	for _name, address in getaddresses([value.replace(";", ",")]):
+		key = normalize_email(address)
+		if key and key not in out:
+			out.append(key)
+	return out
+
+
+def normalize_phone(value: str | None, default_region: str | None = None) -> str | None:
+	"""A phone key in E.164, or None when `value` is not a possible phone number.
+
+	`default_region` is an ISO 3166 alpha-2 code ("US", "GB"), used for national formats.
+	"00" followed by a country code is read as an international prefix whatever the region.
+	"""
+	if not value or not isinstance(value, str):
+		return None
+	text = value.strip()
+	if not text or not _PHONE_CHARS.match(text):
+		return None
+	compact = re.sub(r"[\s().\-/]", "", text)
+	if compact.startswith("00"):
+		compact = "+" + compact[2:]
+	region = (default_region or "").upper() or None
+	try:
+		number = phonenumbers.parse(compact, None if compact.startswith("+") else region)
+	except phonenumbers.NumberParseException:
+		return None
+	if not phonenumbers.is_possible_number(number):
+		return None
+	return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def person_keys(
+	emails: Iterable[str | None] = (), phones: Iterable[str | None] = (), default_region: str | None = None
+) -> frozenset[str]:
+	"""Every valid key among the given emails and phone numbers."""
+	keys = {normalize_email(e) for e in emails} | {normalize_phone(p, default_region) for p in phones}
+	keys.discard(None)
+	return frozenset(keys)
+
+
+def is_email_key(key: str) -> bool:
+	return "@" in key
+
+
+def phone_time_zones(key: str) -> tuple[str, ...]:
+	"""The time zones `phonenumbers` associates with a phone key (empty when unknown)."""
+	try:
+		number = phonenumbers.parse(key, None)
+	except phonenumbers.NumberParseException:
+		return ()
+	from phonenumbers import timezone as pn_timezone
+
+	zones = tuple(z for z in pn_timezone.time_zones_for_number(number) if z != "Etc/Unknown")
+	return zones

@@ -1,0 +1,39 @@
+"""Uninstall leaves Frappe CRM as it was: Frappe drops our doctypes, module, workspace and
+module-linked records; we remove what Frappe keeps (fixture roles, their assignments, and the
+change history and comments recorded against our doctypes)."""
+
+import click
+import frappe
+
+from humane_crm.install import ROLES
+
+
+def before_uninstall():
+	ours = frappe.get_all("DocType", filters={"module": "Humane CRM"}, pluck="name")
+	remove_records_about(ours)
+	remove_roles()
+
+
+def remove_records_about(doctypes):
+	if not doctypes:
+		return
+	click.secho("* Removing history, comments and shares of Humane CRM records")
+	for doctype, field in (
+		("Version", "ref_doctype"),
+		("Comment", "reference_doctype"),
+		("DocShare", "share_doctype"),
+		("ToDo", "reference_type"),
+		("Deleted Document", "deleted_doctype"),
+		("Access Log", "export_from"),
+	):
+		frappe.db.delete(doctype, {field: ("in", doctypes)})
+
+
+def remove_roles():
+	for role in ROLES:
+		frappe.db.delete("Has Role", {"role": role})
+		frappe.db.delete("Custom DocPerm", {"role": role})
+		frappe.db.delete("DocPerm", {"role": role})
+		if frappe.db.exists("Role", role):
+			frappe.delete_doc("Role", role, ignore_permissions=True, force=True)
+			click.secho(f"* Removed role {role}")

@@ -1,0 +1,110 @@
+"""The one decision, as far as the person's own preferences go."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from humane_crm.policy.decision import (
+	ALLOW,
+	BLOCK,
+	CHANNELS,
+	DO_NOT_CONTACT,
+	EXEMPT,
+	OPEN,
+	PAUSED,
+	Decision,
+	Preference,
+	decide,
+	strictest,
+)
+
+NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
+
+
+def test_nobody_said_anything_allows():
+	d = decide("Email", [], NOW)
+	assert d.allowed and d.outcome == ALLOW and d.reasons == () and d.next_allowed_at is None
+
+
+def test_do_not_contact_blocks_every_channel_for_good():
+	pref = Preference(
+		"CP-1", DO_NOT_CONTACT, reason="asked us to stop", source="Customer", set_by="ana@x.com"
+	)
+	for channel in CHANNELS:
+		d = decide(channel, [pref], NOW)
+		assert not d.allowed and d.outcome == BLOCK
+		assert d.next_allowed_at is None
+		assert d.reasons[0].facts["reason"] == "asked us to stop"
+
+
+def test_pause_blocks_until_its_end_then_lapses():
+	until = NOW + timedelta(days=30)
+	pref = Preference("CP-1", PAUSED, paused_until=until)
+	d = decide("Call", [pref], NOW)
+	assert d.outcome == BLOCK and d.next_allowed_at == until
+	assert decide("Call", [pref], until).outcome == ALLOW
+
+
+def test_channel_opt_out_blocks_only_that_channel():
+	pref = Preference("CP-1", OPEN, opted_out=frozenset({"Call"}))
+	assert decide("Call", [pref], NOW).outcome == BLOCK
+	assert decide("Email", [pref], NOW).outcome == ALLOW
+
+
+def test_reply_inside_window_is_exempt_even_under_do_not_contact():
+	pref = Preference("CP-1", DO_NOT_CONTACT)
+	d = decide("Email", [pref], NOW, last_inbound_at=NOW - timedelta(hours=1))
+	assert d.allowed and d.outcome == EXEMPT
+	assert d.reasons[0].kind == "reply_window"
+
+
+def test_reply_window_closes():
+	pref = Preference("CP-1", DO_NOT_CONTACT)
+	d = decide(
+		"Email", [pref], NOW, last_inbound_at=NOW - timedelta(hours=73), reply_window=timedelta(hours=72)
+	)
+	assert d.outcome == BLOCK
+
+
+def test_unknown_channel_is_a_clear_error():
+	with pytest.raises(ValueError, match="unknown channel"):
+		decide("Pigeon", [], NOW)
+
+
+def test_strictest_of_several_people():
+	a = Decision(ALLOW)
+	b = decide("Email", [Preference("CP-2", PAUSED, paused_until=NOW + timedelta(days=3))], NOW)
+	c = decide("Email", [Preference("CP-3", PAUSED, paused_until=NOW + timedelta(days=9))], NOW)
+	combined = strictest([a, b, c])
+	assert combined.outcome == BLOCK and combined.next_allowed_at == NOW + timedelta(days=9)
+	assert strictest([]).outcome == ALLOW
+
+
+preferences = st.builds(
+	Preference,
+	name=st.sampled_from(["CP-1", "CP-2", "CP-3"]),
+	status=st.sampled_from([OPEN, PAUSED, DO_NOT_CONTACT]),
+	paused_until=st.one_of(st.none(), st.integers(-1000, 1000).map(lambda h: NOW + timedelta(hours=h))),
+	opted_out=st.frozensets(st.sampled_from(CHANNELS)),
+)
+
+
+@given(
+	st.lists(preferences, max_size=4), st.sampled_from(CHANNELS), st.one_of(st.none(), st.integers(0, 200))
+)
+def test_properties(prefs, channel, inbound_hours_ago):
+	inbound = None if inbound_hours_ago is None else NOW - timedelta(hours=inbound_hours_ago)
+	d = decide(channel, prefs, NOW, last_inbound_at=inbound)
+	# A reply inside the window is always allowed and exempt.
+	if inbound_hours_ago is not None and inbound_hours_ago < 72:
+		assert d.outcome == EXEMPT and d.allowed
+		return
+	# Do Not Contact and an opt-out on this channel always block, for good.
+	if any(p.status == DO_NOT_CONTACT or channel in p.opted_out for p in prefs):
+		assert d.outcome == BLOCK and d.next_allowed_at is None
+	# When contact is refused for a while, it is allowed at the time the decision names.
+	if d.outcome == BLOCK and d.next_allowed_at is not None:
+		assert decide(channel, prefs, d.next_allowed_at).allowed
+		assert not decide(channel, prefs, d.next_allowed_at - timedelta(seconds=1)).allowed
