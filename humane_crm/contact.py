@@ -28,6 +28,7 @@ class PersonVerdict:
 	keys: frozenset
 	decision: core.Decision
 	persons: list[str] = field(default_factory=list)  # Contact Preference names holding these keys
+	title: str | None = None  # the person's name, as their Contact Preference knows them
 
 
 @dataclass
@@ -111,7 +112,8 @@ def decide_for_people(persons: list[frozenset], channel: str, now=None) -> Verdi
 			last_inbound_at=max(inbound) if inbound else None,
 			reply_window=window,
 		)
-		verdicts.append(PersonVerdict(keys, decision, sorted(mine)))
+		title = next((mine[n].person_name for n in sorted(mine) if mine[n].person_name), None)
+		verdicts.append(PersonVerdict(keys, decision, sorted(mine), title))
 	return Verdict(channel, core.strictest([v.decision for v in verdicts]), verdicts)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from frappe import _
-from frappe.utils import format_datetime
+from frappe.utils import format_datetime, get_fullname
 
 from humane_crm import clock
 from humane_crm.contact import PersonVerdict, Verdict
@@ -24,13 +24,22 @@ def when_for_user(dt) -> str:
 
 
 def who(person: PersonVerdict) -> str:
-	return ", ".join(sorted(person.keys)) or _("this person")
+	keys = ", ".join(sorted(person.keys))
+	if person.title and person.title not in person.keys:
+		return f"{person.title} ({keys})"
+	return keys or _("this person")
+
+
+def channel_name(channel: str) -> str:
+	return {"Email": _("email"), "Call": _("call"), "SMS": _("SMS"), "WhatsApp": _("WhatsApp message")}[
+		channel
+	]
 
 
 def _set_by(facts: dict) -> str:
 	parts = []
 	if facts.get("set_by"):
-		parts.append(_("set by {0}").format(facts["set_by"]))
+		parts.append(_("set by {0}").format(get_fullname(facts["set_by"])))
 	if facts.get("set_on"):
 		parts.append(_("on {0}").format(when(facts["set_on"])))
 	if facts.get("source"):
@@ -79,7 +88,9 @@ def reasons(verdict: Verdict) -> list[dict]:
 def refusal(verdict: Verdict) -> str:
 	"""The whole explanation of a refused contact: what, why, and when it is allowed again."""
 	lines = [
-		_("Not sent: this {0} would reach someone who must not be contacted now.").format(_(verdict.channel))
+		_("Not sent: this {0} would reach someone who must not be contacted now.").format(
+			channel_name(verdict.channel)
+		)
 	]
 	for person in verdict.people:
 		for reason in person.decision.blocking:
