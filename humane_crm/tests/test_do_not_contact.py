@@ -68,7 +68,7 @@ class TestDoNotContact(HumaneTestCase):
 			send_email("CRM Lead", self.lead.name, self.email)
 		message = str(refused.exception)
 		self.assertIn("Do Not Contact", message)
-		self.assertIn(AGENT, message)  # who set it
+		self.assertIn("set by Priya Agent", message)  # who set it
 		self.assertIn("Asked on the phone", message)
 		self.assertIn("No contact is allowed", message)
 		self.assertFalse(

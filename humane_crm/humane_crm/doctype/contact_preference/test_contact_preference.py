@@ -1,0 +1,59 @@
+# Copyright (c) 2026, Humane CRM contributors
+# For license information, please see license.txt
+
+import frappe
+
+from humane_crm.exceptions import InvalidPreferenceError
+from humane_crm.tests.test_do_not_contact import HumaneTestCase, new_email
+
+
+class TestContactPreference(HumaneTestCase):
+	def new(self, *identities, **fields):
+		return frappe.get_doc(
+			{"doctype": "Contact Preference", "identities": [{"identity": i} for i in identities], **fields}
+		)
+
+	def test_identities_are_normalised_deduplicated_and_typed(self):
+		email = new_email()
+		doc = self.new(f"  {email.upper()} ", "(415) 555-0177", "+1 415 555 0177", email).insert()
+		self.assertEqual(
+			[(r.identity, r.kind) for r in doc.identities], [(email, "Email"), ("+14155550177", "Phone")]
+		)
+		self.assertEqual((doc.status_set_by, bool(doc.status_set_on)), ("Administrator", True))
+
+	def test_garbage_identity_is_refused_by_name(self):
+		with self.assertRaisesRegex(
+			InvalidPreferenceError, "“call me maybe” is neither an email address nor a phone"
+		):
+			self.new("call me maybe").insert()
+
+	def test_one_identity_belongs_to_one_person(self):
+		email = new_email()
+		self.new(email).insert()
+		with self.assertRaises(frappe.UniqueValidationError):
+			self.new(email.upper()).insert()
+
+	def test_every_change_is_in_the_history(self):
+		doc = self.new(new_email()).insert()
+		doc.status, doc.reason, doc.source = "Do Not Contact", "Asked us to stop", "Customer"
+		doc.save(ignore_version=False)  # Frappe's test runner skips versions unless asked
+		versions = frappe.get_all(
+			"Version", {"ref_doctype": "Contact Preference", "docname": doc.name}, pluck="data"
+		)
+		self.assertTrue(any('"Do Not Contact"' in v for v in versions))
+
+	def test_leaving_pause_clears_its_end(self):
+		doc = self.new(new_email(), status="Paused", paused_until="2099-01-01 00:00:00").insert()
+		doc.status = "Open"
+		doc.save()
+		self.assertIsNone(doc.paused_until)
+
+	def test_agents_may_not_delete_a_person(self):
+		from humane_crm.tests import make_user
+		from humane_crm.tests.test_do_not_contact import AGENT
+
+		doc = self.new(new_email()).insert()
+		make_user(AGENT, "Sales User")
+		frappe.set_user(AGENT)
+		with self.assertRaises(frappe.PermissionError):
+			frappe.delete_doc("Contact Preference", doc.name)
