@@ -20,7 +20,7 @@ def make_user(email: str, *roles: str) -> str:
 			{
 				"doctype": "User",
 				"email": email,
-				"first_name": email.split("@")[0].title(),
+				"first_name": email.split("@")[0].replace(".", " ").title(),
 				"send_welcome_email": 0,
 			}
 		)
