@@ -11,6 +11,7 @@ from humane_crm.install import ROLES
 def before_uninstall():
 	ours = frappe.get_all("DocType", filters={"module": "Humane CRM"}, pluck="name")
 	remove_records_about(ours)
+	remove_settings(ours)
 	remove_roles()
 
 
@@ -27,6 +28,12 @@ def remove_records_about(doctypes):
 		("Access Log", "export_from"),
 	):
 		frappe.db.delete(doctype, {field: ("in", doctypes)})
+
+
+def remove_settings(doctypes):
+	# Frappe drops single doctypes but keeps their values in tabSingles.
+	frappe.db.delete("Singles", {"doctype": ("in", doctypes)})
+	frappe.db.delete("DefaultValue", {"parent": ("in", doctypes)})
 
 
 def remove_roles():
