@@ -114,7 +114,7 @@ def summary(verdict: contact.Verdict, doctype=None, name=None) -> str:
 		return _("You can answer {0} now: they wrote to us.").format(who)
 	if verdict.allowed:
 		return _("You can reach {0} now.").format(who)
-	return explain.next_contact(verdict)
+	return explain.headline(verdict, who)
 
 
 def _as_list(value) -> list:

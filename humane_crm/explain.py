@@ -109,3 +109,23 @@ def next_contact(verdict: Verdict) -> str:
 		)
 	at = verdict.decision.next_allowed_at
 	return _("Next contact allowed {0}; in your time zone {1}.").format(when(at), when_for_user(at))
+
+
+def headline(verdict: Verdict, who: str) -> str:
+	"""One line for the top of a lead or deal: why contact is refused, and until when."""
+	reasons = verdict.decision.blocking
+	kinds = {r.kind for r in reasons}
+	facts = reasons[0].facts if reasons else {}
+	by_customer = facts.get("source") in ("Customer", "Unsubscribe")
+	if core.DO_NOT_CONTACT_REASON in kinds:
+		if by_customer:
+			return _("Do not contact: {0} asked us not to contact them.").format(who)
+		return _("Do not contact {0} (set by {1}).").format(who, get_fullname(facts.get("set_by")))
+	if core.PAUSED_REASON in kinds:
+		until = next(r.until for r in reasons if r.kind == core.PAUSED_REASON)
+		if by_customer:
+			return _("Paused by the customer until {0}.").format(when(until))
+		return _("Contact with {0} paused until {1}.").format(who, when(until))
+	if core.OPTED_OUT_REASON in kinds:
+		return _("{0} opted out of {1}.").format(who, channel_name(verdict.channel))
+	return next_contact(verdict)
