@@ -7,7 +7,8 @@ import json
 import frappe
 from frappe import _
 
-from humane_crm import clock, contact, explain, ledger, people
+from humane_crm import clock, contact, explain, ledger, overrides, people
+from humane_crm.exceptions import NoOverrideError
 from humane_crm.policy import decision as core
 
 SUPPORTED = ("CRM Lead", "CRM Deal", "Contact")
@@ -85,8 +86,74 @@ def ensure_readable(doctype: str, name: str) -> None:
 	frappe.has_permission(doctype, "read", name, throw=True)
 
 
+@frappe.whitelist(methods=["POST"])
+def override_next_contact(doctype: str, name: str, channel: str, reason: str) -> dict:
+	"""A single pass past the rules that block contacting this person on `channel`, for 15 minutes.
+
+	Needs one of the blocking rules' override roles (anyone may give a reason for an "Allow with
+	reason" rule). Used by the caller's next send on any path and logged as Overridden.
+	"""
+	ensure_readable(doctype, name)
+	reason = (reason or "").strip()
+	if len(reason) < 5:
+		frappe.throw(
+			_("Say why this contact cannot wait (a few words at least)."), title=_("A reason is needed")
+		)
+	verdict = contact.decide_for_record(doctype, name, channel)
+	if verdict.allowed:
+		return {
+			"passes": [],
+			"message": _("Contact is allowed now; no override is needed."),
+			**as_dict(verdict, doctype, name),
+		}
+	if not overrides.may_override(verdict):
+		frappe.throw(overrides.refusal_to_grant(verdict), exc=NoOverrideError, title=_("No override"))
+	passes = overrides.grant(verdict, reason, (doctype, name))
+	return {
+		"passes": passes,
+		"valid_until": clock.naive(clock.now() + overrides.VALID_FOR).isoformat(),
+		"message": _("You may send one {0} in the next 15 minutes; it will be logged as overridden.").format(
+			explain.channel_name(verdict.channel)
+		),
+		**as_dict(verdict, doctype, name),
+	}
+
+
+@frappe.whitelist()
+def check_contacts(recipients: list | str, channel: str = "Email") -> list[dict]:
+	"""Decide for many people at once (a mass send): one query for the whole batch.
+
+	`recipients` are email addresses or phone numbers. Each answer carries the recipient as given.
+	"""
+	frappe.has_permission("Contact Preference", "read", throw=True)
+	given = _as_list(recipients)
+	keyed = [(r, people.email_key(r) or people.phone_key(r)) for r in given]
+	persons = [frozenset({k}) for _r, k in keyed if k]
+	verdict = contact.decide_for_people(list(dict.fromkeys(persons)), channel)
+	by_keys = {p.keys: p for p in verdict.people}
+	out = []
+	for recipient, key in keyed:
+		if not key:
+			out.append(
+				{
+					"recipient": recipient,
+					"allowed": False,
+					"outcome": "invalid",
+					"summary": _("{0} is neither an email address nor a phone number.").format(recipient),
+				}
+			)
+			continue
+		person = by_keys[frozenset({key})]
+		one = contact.Verdict(verdict.channel, person.decision, [person])
+		out.append({"recipient": recipient, **as_dict(one)})
+	return out
+
+
 def as_dict(verdict: contact.Verdict, doctype: str | None = None, name: str | None = None) -> dict:
 	at = verdict.decision.next_allowed_at
+	person = next(
+		(p for p in verdict.people if not p.decision.allowed), verdict.people[0] if verdict.people else None
+	)
 	return {
 		"allowed": verdict.allowed,
 		"outcome": verdict.decision.outcome,
@@ -96,8 +163,16 @@ def as_dict(verdict: contact.Verdict, doctype: str | None = None, name: str | No
 		"next_allowed_at": {
 			"site": at.isoformat() if at else None,
 			"agent": at.astimezone(clock.user_zone()).isoformat() if at else None,
-			"person": at.isoformat() if at else None,
+			"person": at.astimezone(person.zone).isoformat() if at and person and person.zone else None,
 		},
+		"person_time_zone": {"zone": person.zone.key, "source": person.zone_source}
+		if person and person.zone
+		else None,
+		"attempts": [
+			{"agent": a.agent, "at": a.at.isoformat(), "channel": a.channel, "record": a.reference}
+			for p in verdict.people
+			for a in p.inputs.get("attempts", ())
+		],
 		"keys": sorted(set().union(*(p.keys for p in verdict.people))) if verdict.people else [],
 		"people": [
 			{"keys": sorted(p.keys), "outcome": p.decision.outcome, "preferences": p.persons}

@@ -1,19 +1,23 @@
 """The shell around the one decision: gather the facts, ask the core, keep what it said.
 
-`decide_for_people` is the only place facts are read for a decision: one indexed query returns
-every Contact Preference that holds any of the people's keys, with each person's last inbound
-message on the channel (a correlated subquery on Contact Attempt's (person, timestamp) index).
+`fetch_facts` is the only place facts are read for a decision: one indexed query returns every
+Contact Preference holding any of the people's keys, joined to its Contact Attempts since the
+furthest any rule looks back (an index range read on (person, timestamp)). On the send path the
+same query takes row locks (`for update`), which serialises checks and ledger writes per person:
+two agents sending to one person at the same instant cannot both pass a cap.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import frappe
 
-from humane_crm import clock, people
+from humane_crm import clock, people, rules
 from humane_crm.policy import decision as core
+from humane_crm.policy.cadence import Attempt, zone_or
 
 CHANNEL_FIELDS = {
 	"Email": "opt_out_email",
@@ -21,6 +25,8 @@ CHANNEL_FIELDS = {
 	"SMS": "opt_out_sms",
 	"WhatsApp": "opt_out_whatsapp",
 }
+COUNTED = ("Allowed", "Warned", "Overridden")  # outbound outcomes that count against caps
+CONVERSATIONS = ("Received", "Conversation")  # the person wrote or called in, or a call was completed
 
 
 @dataclass
@@ -29,6 +35,15 @@ class PersonVerdict:
 	decision: core.Decision
 	persons: list[str] = field(default_factory=list)  # Contact Preference names holding these keys
 	title: str | None = None  # the person's name, as their Contact Preference knows them
+	zone: ZoneInfo | None = None
+	zone_source: str = "site"  # record, phone or site
+	inputs: dict = field(default_factory=dict, repr=False)  # what the core decided on
+
+	def redecide(self, **changes) -> PersonVerdict:
+		inputs = {**self.inputs, **changes}
+		return PersonVerdict(
+			self.keys, core.decide(**inputs), self.persons, self.title, self.zone, self.zone_source, inputs
+		)
 
 
 @dataclass
@@ -36,10 +51,14 @@ class Verdict:
 	channel: str
 	decision: core.Decision
 	people: list[PersonVerdict]
+	record: people.RecordFacts | None = None
 
 	@property
 	def allowed(self) -> bool:
 		return self.decision.allowed
+
+	def recombine(self, people_: list[PersonVerdict]) -> Verdict:
+		return Verdict(self.channel, core.strictest([p.decision for p in people_]), people_, self.record)
 
 
 def normalize_channel(channel: str | None) -> str:
@@ -61,23 +80,24 @@ def reply_window() -> timedelta:
 	return timedelta(hours=72 if hours is None else hours)
 
 
-def fetch_preferences(keys: set[str], channel: str, since) -> list[dict]:
-	"""Every preference holding one of `keys`, with its last inbound time on `channel` since `since`."""
+def fetch_facts(keys: set[str], since, lock: bool = False) -> list[dict]:
+	"""Preferences holding any of `keys`, each joined to its ledger rows since `since`."""
 	if not keys:
 		return []
 	return frappe.db.sql(
-		"""
+		f"""
 		select k.identity, p.name, p.person_name, p.status, p.paused_until, p.reason, p.source,
 			p.status_set_by, p.status_set_on, p.opt_out_email, p.opt_out_call, p.opt_out_sms,
 			p.opt_out_whatsapp,
-			(select max(a.`timestamp`) from `tabContact Attempt` a
-				where a.person = p.name and a.`timestamp` >= %(since)s
-				and a.direction = 'Inbound' and a.channel = %(channel)s) as last_inbound_at
+			a.name as attempt, a.`timestamp` as at, a.channel, a.direction, a.outcome, a.agent,
+			a.reference_doctype, a.reference_name
 		from `tabContact Preference Key` k
 		join `tabContact Preference` p on p.name = k.parent
+		left join `tabContact Attempt` a on a.person = p.name and a.`timestamp` >= %(since)s
 		where k.parenttype = 'Contact Preference' and k.identity in %(keys)s
+		{"for update" if lock else ""}
 		""",
-		{"keys": tuple(keys), "channel": channel, "since": since},
+		{"keys": tuple(keys), "since": since},
 		as_dict=True,
 	)
 
@@ -95,27 +115,73 @@ def to_preference(row: dict) -> core.Preference:
 	)
 
 
-def decide_for_people(persons: list[frozenset], channel: str, now=None) -> Verdict:
+def person_zone(keys: frozenset, record: people.RecordFacts | None) -> tuple[ZoneInfo, str]:
+	"""The person's zone: the record's Time Zone, else their phone number's (if only one), else the site's."""
+	site = clock.site_zone()
+	if record and record.time_zone and any(keys & p for p in record.people):
+		return zone_or(record.time_zone, site), "record"
+	from_phone = people.phone_zone(keys)
+	if from_phone:
+		return zone_or(from_phone, site), "phone"
+	return site, "site"
+
+
+def decide_for_people(
+	persons: list[frozenset],
+	channel: str,
+	now=None,
+	record: people.RecordFacts | None = None,
+	lock: bool = False,
+	roles: frozenset[str] | None = None,
+) -> Verdict:
 	"""The decision for contacting every one of `persons` (sets of keys) on `channel`."""
 	channel = normalize_channel(channel)
 	now = now or clock.now()
 	window = reply_window()
-	rows = fetch_preferences(set().union(*persons) if persons else set(), channel, clock.naive(now - window))
-	verdicts = []
-	for keys in persons:
-		mine = {r.name: r for r in rows if r.identity in keys}
-		inbound = [clock.aware(r.last_inbound_at) for r in mine.values() if r.last_inbound_at]
-		decision = core.decide(
-			channel,
-			[to_preference(r) for r in mine.values()],
-			now,
-			last_inbound_at=max(inbound) if inbound else None,
-			reply_window=window,
-		)
-		title = next((mine[n].person_name for n in sorted(mine) if mine[n].person_name), None)
-		verdicts.append(PersonVerdict(keys, decision, sorted(mine), title))
-	return Verdict(channel, core.strictest([v.decision for v in verdicts]), verdicts)
+	active = rules.enabled_rules()
+	horizon = max([window, *(r.horizon for r in active)])
+	keys = set().union(*persons) if persons else set()
+	rows = fetch_facts(keys, clock.naive(now - horizon), lock=lock)
+	roles = frozenset(frappe.get_roles()) if roles is None else roles
+	verdicts = [
+		_decide_one(p, [r for r in rows if r.identity in p], channel, now, window, active, record, roles)
+		for p in persons
+	]
+	return Verdict(channel, core.strictest([v.decision for v in verdicts]), verdicts, record)
+
+
+def _decide_one(keys, rows, channel, now, window, active, record, roles) -> PersonVerdict:
+	prefs = {r.name: r for r in rows}
+	ledger = {r.attempt: r for r in rows if r.attempt}.values()
+	attempts = tuple(
+		Attempt(clock.aware(r.at), r.channel, r.agent, r.reference_name)
+		for r in ledger
+		if r.direction == "Outbound" and r.outcome in COUNTED
+	)
+	conversations = tuple(clock.aware(r.at) for r in ledger if r.outcome in CONVERSATIONS)
+	inbound = [clock.aware(r.at) for r in ledger if r.direction == "Inbound" and r.channel == channel]
+	zone, zone_source = person_zone(keys, record)
+	mine = record is not None and any(keys & p for p in record.people)
+	inputs = dict(
+		channel=channel,
+		preferences=tuple(to_preference(r) for r in prefs.values()),
+		now=now,
+		last_inbound_at=max(inbound) if inbound else None,
+		reply_window=window,
+		rules=active,
+		attempts=attempts,
+		conversations=conversations,
+		zone=zone,
+		doctype=record.doctype if mine else None,
+		status=record.status if mine else None,
+		roles=roles,
+	)
+	title = next((prefs[n].person_name for n in sorted(prefs) if prefs[n].person_name), None)
+	if not title and mine:
+		title = record.title
+	return PersonVerdict(keys, core.decide(**inputs), sorted(prefs), title, zone, zone_source, inputs)
 
 
 def decide_for_record(doctype: str, name: str, channel: str, now=None) -> Verdict:
-	return decide_for_people(people.record_people(doctype, name), channel, now)
+	record = people.record_facts(doctype, name)
+	return decide_for_people(list(record.people), channel, now, record=record)

@@ -30,3 +30,27 @@ class PreferenceLockedError(frappe.PermissionError):
 
 class InvalidPreferenceError(frappe.ValidationError):
 	"""A preference that cannot be saved as given (e.g. a pause with no end)."""
+
+
+class ContactLimitError(ContactRefused):
+	"""A cadence rule's cap, minimum gap or cool-off would be broken."""
+
+
+class OutsideContactHoursError(ContactRefused):
+	"""It is outside the hours or days a rule allows, in the person's time zone."""
+
+
+class ReasonRequiredError(ContactRefused):
+	"""An "Allow with reason" rule would be broken and no reason was given."""
+
+
+class InvalidRuleError(frappe.ValidationError):
+	"""A Contact Cadence Rule that cannot work (no window, from == to hours, …)."""
+
+
+class InvalidTimeZoneError(frappe.ValidationError):
+	"""A time zone name that is not an IANA zone."""
+
+
+class NoOverrideError(frappe.ValidationError):
+	"""An override pass was asked for where none may be given."""

@@ -7,6 +7,7 @@ from frappe.utils import format_datetime, get_fullname
 
 from humane_crm import clock
 from humane_crm.contact import PersonVerdict, Verdict
+from humane_crm.policy import cadence
 from humane_crm.policy import decision as core
 
 
@@ -20,7 +21,7 @@ def when(dt) -> str:
 def when_for_user(dt) -> str:
 	"""A time in the reading user's own zone."""
 	zone = clock.user_zone()
-	return f"{dt.astimezone(zone).strftime('%Y-%m-%d %H:%M')} ({zone.key})"
+	return f"{dt.astimezone(zone).strftime('%a %Y-%m-%d %H:%M')} ({zone.key})"
 
 
 def who(person: PersonVerdict) -> str:
@@ -65,7 +66,72 @@ def sentence(reason: core.Reason, person: PersonVerdict) -> str:
 		return _(
 			"{0} wrote to us on {1}: answering them on {2} is allowed until {3} and does not count against limits."
 		).format(who(person), when(facts["inbound_at"]), _(facts["channel"]), when(facts["until"]))
+	if reason.kind == cadence.CAP:
+		return _("Rule “{0}”: at most {1} per {2}; {3} already reached {4}: {5}.").format(
+			reason.source,
+			touches(facts["max"]),
+			duration(facts["window"]),
+			touches(facts["count"]),
+			who(person),
+			"; ".join(attempt_line(a) for a in facts["attempts"]),
+		)
+	if reason.kind == cadence.GAP:
+		return _("Rule “{0}”: at least {1} between touches; the last was {2}.").format(
+			reason.source, duration(facts["gap"]), attempt_line(facts["last"])
+		)
+	if reason.kind == cadence.COOL_OFF:
+		return _("Rule “{0}”: {1} of room after a conversation; {2} last talked with us {3}.").format(
+			reason.source, duration(facts["cool_off"]), who(person), when(facts["conversation"])
+		)
+	if reason.kind == cadence.QUIET_HOURS:
+		return _("Rule “{0}”: contact {1}; it is {2} for {3} ({4}, {5}).").format(
+			reason.source,
+			allowed_hours(facts),
+			facts["local"].strftime("%a %H:%M"),
+			who(person),
+			facts["zone"],
+			zone_source_sentence(person.zone_source),
+		)
 	return _("{0}: {1}").format(reason.kind, who(person))
+
+
+def touches(n: int) -> str:
+	return _("1 touch") if n == 1 else _("{0} touches").format(n)
+
+
+def duration(td) -> str:
+	hours = td.total_seconds() / 3600
+	if hours >= 24 and hours % 24 == 0:
+		days = int(hours // 24)
+		return _("1 day") if days == 1 else _("{0} days").format(days)
+	return _("{0} hours").format(f"{hours:g}")
+
+
+def attempt_line(a) -> str:
+	"""One counted attempt: who, when, channel, record."""
+	parts = [get_fullname(a.agent) if a.agent else _("someone"), when(a.at), _(a.channel)]
+	if a.reference:
+		parts.append(a.reference)
+	return ", ".join(parts)
+
+
+def allowed_hours(facts: dict) -> str:
+	days = facts["weekdays"]
+	names = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
+	day_text = _("every day") if len(days) == 7 else ", ".join(names[d] for d in sorted(days))
+	if facts["from"] is None:
+		return _("only on {0}").format(day_text)
+	return _("between {0} and {1} on {2}, in their time zone").format(
+		facts["from"].strftime("%H:%M"), facts["to"].strftime("%H:%M"), day_text
+	)
+
+
+def zone_source_sentence(source: str) -> str:
+	return {
+		"record": _("from the record"),
+		"phone": _("from their phone number"),
+		"site": _("the site's; set the record's Time Zone if theirs differs"),
+	}[source]
 
 
 def reasons(verdict: Verdict) -> list[dict]:
@@ -85,8 +151,8 @@ def reasons(verdict: Verdict) -> list[dict]:
 	return out
 
 
-def refusal(verdict: Verdict) -> str:
-	"""The whole explanation of a refused contact: what, why, and when it is allowed again."""
+def refusal(verdict: Verdict, overridable: bool = False) -> str:
+	"""The whole explanation of a refused contact: what, why, who counted, when, and how to override."""
 	lines = [
 		_("Not sent: this {0} would reach someone who must not be contacted now.").format(
 			channel_name(verdict.channel)
@@ -96,7 +162,36 @@ def refusal(verdict: Verdict) -> str:
 		for reason in person.decision.blocking:
 			lines.append(sentence(reason, person))
 	lines.append(next_contact(verdict))
-	lines.append(_("Nothing was sent and nothing was recorded as a contact."))
+	kinds = {r.kind for r in verdict.decision.blocking}
+	needs_reason = any(
+		r.rule and r.rule.enforcement == cadence.REASON_RULE for r in verdict.decision.blocking
+	)
+	if needs_reason and overridable:
+		lines.append(
+			_(
+				"To send it anyway, give your reason with “Override next contact” on the record, then send again."
+			)
+		)
+	elif overridable:
+		lines.append(
+			_(
+				"You may override once: use “Override next contact” on the record with your reason, then send again."
+			)
+		)
+	elif kinds & {cadence.CAP, cadence.GAP, cadence.COOL_OFF, cadence.QUIET_HOURS}:
+		lines.append(
+			_("A user with one of the rule's override roles can let one touch through, with a reason.")
+		)
+	lines.append(_("Nothing was sent; the refused attempt is recorded."))
+	return " ".join(lines)
+
+
+def warning(verdict: Verdict) -> str:
+	lines = [_("Sent, but it breaks a rule set to warn:")]
+	for person in verdict.people:
+		for reason in person.decision.reasons:
+			if reason.outcome == core.WARN:
+				lines.append(sentence(reason, person))
 	return " ".join(lines)
 
 
@@ -108,7 +203,11 @@ def next_contact(verdict: Verdict) -> str:
 			"No contact is allowed until the person, or a manager on their behalf, changes their preference."
 		)
 	at = verdict.decision.next_allowed_at
-	return _("Next contact allowed {0}; in your time zone {1}.").format(when(at), when_for_user(at))
+	person = next((p for p in verdict.people if not p.decision.allowed), None)
+	if person and person.zone and person.zone.key != clock.user_zone().key:
+		theirs = f"{at.astimezone(person.zone).strftime('%a %Y-%m-%d %H:%M')} ({person.zone.key})"
+		return _("Next contact allowed {0} their time; {1} yours.").format(theirs, when_for_user(at))
+	return _("Next contact allowed {0}.").format(when_for_user(at))
 
 
 def headline(verdict: Verdict, who: str) -> str:
@@ -128,4 +227,13 @@ def headline(verdict: Verdict, who: str) -> str:
 		return _("Contact with {0} paused until {1}.").format(who, when(until))
 	if core.OPTED_OUT_REASON in kinds:
 		return _("{0} opted out of {1}.").format(who, channel_name(verdict.channel))
+	cap = next((r for r in reasons if r.kind == cadence.CAP), None)
+	if cap:
+		agents = sorted({get_fullname(a.agent) for a in cap.facts["attempts"] if a.agent})
+		return _("{0} — {1} in {2} by {3}.").format(
+			next_contact(verdict).rstrip("."),
+			touches(cap.facts["count"]),
+			duration(cap.facts["window"]),
+			", ".join(agents),
+		)
 	return next_contact(verdict)

@@ -1,8 +1,10 @@
 """The one gate every outbound touch passes, whichever doctype carries it.
 
-`check_outbound` runs in the carrier's `validate` (before insert): it asks the one decision and
-refuses with the full explanation. `record_outbound` runs in `after_insert` and writes the ledger.
-`record_inbound` notes a person's own message, which opens the reply window.
+`check_outbound` runs in the carrier's `validate` (before insert): it makes sure each person it
+reaches exists, locks them, asks the one decision, and refuses with the full explanation. A
+refused attempt is written to the ledger after the refused transaction rolls back, so the refusal
+itself stays clean. `record_outbound` runs in `after_insert` and writes the ledger rows while the
+person rows are still locked. `record_inbound` notes a person's own message (the reply window).
 """
 
 from __future__ import annotations
@@ -10,8 +12,17 @@ from __future__ import annotations
 import frappe
 from frappe import _
 
-from humane_crm import contact, explain, ledger, people
-from humane_crm.exceptions import ChannelOptedOutError, ContactPausedError, ContactRefused, DoNotContactError
+from humane_crm import clock, contact, explain, ledger, overrides, people
+from humane_crm.exceptions import (
+	ChannelOptedOutError,
+	ContactLimitError,
+	ContactPausedError,
+	ContactRefused,
+	DoNotContactError,
+	OutsideContactHoursError,
+	ReasonRequiredError,
+)
+from humane_crm.policy import cadence
 from humane_crm.policy import decision as core
 
 _FLAG = "humane_crm_verdict"
@@ -21,27 +32,96 @@ _REFUSALS = (
 	(core.DO_NOT_CONTACT_REASON, DoNotContactError, _("Do not contact")),
 	(core.OPTED_OUT_REASON, ChannelOptedOutError, _("Opted out of this channel")),
 	(core.PAUSED_REASON, ContactPausedError, _("Contact paused")),
+	(cadence.CAP, ContactLimitError, _("Contact limit reached")),
+	(cadence.GAP, ContactLimitError, _("Contact limit reached")),
+	(cadence.COOL_OFF, ContactLimitError, _("Contact limit reached")),
+	(cadence.QUIET_HOURS, OutsideContactHoursError, _("Outside contact hours")),
 )
+
+
+def checks_off() -> bool:
+	"""True only inside the benchmark's baseline runs (never set by any setting or request)."""
+	return bool(frappe.flags.humane_crm_checks_off)
 
 
 def check_outbound(doc, channel: str, contact_keys: list[str], reference: tuple) -> contact.Verdict | None:
 	"""Refuse `doc` when any person it reaches must not be contacted; remember the verdict otherwise."""
-	if not contact_keys:
+	if not contact_keys or checks_off():
 		return None
-	record_people = people.record_people(*reference)
-	verdict = contact.decide_for_people(people.reached(contact_keys, record_people), channel)
+	record = people.record_facts(*reference)
+	reached = people.reached(contact_keys, list(record.people))
+	for person in reached:
+		ledger.person_for(person, record.title if any(person & p for p in record.people) else None)
+	verdict = contact.decide_for_people(reached, channel, record=record, lock=True)
+	passes = {}
 	if not verdict.allowed:
-		refuse(verdict)
-	doc.flags[_FLAG] = (verdict, reference, record_people)
+		verdict, passes = overrides.apply_passes(verdict)
+	if not verdict.allowed:
+		refuse(verdict, doc)
+	if verdict.decision.outcome == core.WARN:
+		frappe.msgprint(
+			explain.warning(verdict), title=_("Contact rule: warning"), indicator="orange", alert=False
+		)
+	doc.flags[_FLAG] = (verdict, reference, passes)
 	return verdict
 
 
-def refuse(verdict: contact.Verdict):
+def refuse(verdict: contact.Verdict, doc=None):
 	kinds = {r.kind for r in verdict.decision.blocking}
+	needs_reason = any(
+		r.rule and r.rule.enforcement == cadence.REASON_RULE for r in verdict.decision.blocking
+	)
 	exc, title = next(
 		((e, t) for k, e, t in _REFUSALS if k in kinds), (ContactRefused, _("Contact not allowed"))
 	)
-	frappe.throw(explain.refusal(verdict), exc=exc, title=title)
+	if (
+		needs_reason
+		and exc is not DoNotContactError
+		and exc not in (ContactPausedError, ChannelOptedOutError)
+	):
+		exc, title = ReasonRequiredError, _("A reason is needed")
+	if doc is not None:
+		frappe.db.after_rollback.add(lambda: record_blocked(verdict, doc.doctype, frappe.session.user))
+	frappe.throw(explain.refusal(verdict, overridable=overrides.may_override(verdict)), exc=exc, title=title)
+
+
+def record_blocked(verdict: contact.Verdict, carrier: str, agent: str) -> None:
+	"""After the refused transaction rolled back: keep the refusal in the ledger (its own commit)."""
+	try:
+		for person in verdict.people:
+			if person.decision.allowed:
+				continue
+			ledger.record(
+				person.keys,
+				verdict.channel,
+				"Outbound",
+				"Blocked",
+				reference=_reference_for(person, verdict),
+				source=(None, None),
+				agent=agent,
+				title=person.title,
+				reason=_("Refused ({0}): {1}").format(
+					_(carrier), " ".join(explain.sentence(r, person) for r in person.decision.blocking)
+				)[:1000],
+				rules=rules_that_spoke(person),
+			)
+		frappe.db.commit()
+	except Exception:
+		frappe.db.rollback()
+		frappe.log_error(title=_("Humane CRM: could not record a refused contact"))
+
+
+def _reference_for(person, verdict) -> tuple:
+	record = verdict.record
+	if record and record.doctype and any(person.keys & p for p in record.people):
+		return (record.doctype, record.name)
+	return (None, None)
+
+
+def rules_that_spoke(person) -> str | None:
+	names = sorted({r.source for r in person.decision.reasons if r.rule is not None})
+	kinds = sorted({r.kind for r in person.decision.reasons if r.rule is None})
+	return ", ".join(names + kinds) or None
 
 
 def record_outbound(doc) -> list[str]:
@@ -49,11 +129,9 @@ def record_outbound(doc) -> list[str]:
 	stash = doc.flags.get(_FLAG)
 	if not stash:
 		return []
-	verdict, reference, record_people = stash
-	title = people.display_name(*reference)
+	verdict, _reference, passes = stash
 	rows = []
 	for person in verdict.people:
-		mine = any(person.keys & p for p in record_people)
 		outcome, reason = ledger.OUTCOME_LABELS[person.decision.outcome], None
 		if person.decision.outcome == core.BLOCK:
 			# Only a touch that already happened gets here (see `note_outbound`): it is recorded,
@@ -62,6 +140,12 @@ def record_outbound(doc) -> list[str]:
 			reason = _("Recorded after it happened; it would have been refused: {0}").format(
 				" ".join(explain.sentence(r, person) for r in person.decision.blocking)
 			)
+		elif person.decision.outcome == core.WARN:
+			reason = explain.warning(contact.Verdict(verdict.channel, person.decision, [person]))
+		pass_ = passes.get(person.keys)
+		if pass_:
+			reason = _("Override by {0}: {1}").format(pass_.user, pass_.reason)
+			overrides.mark_used(pass_, doc)
 		rows.append(
 			ledger.record(
 				person,
@@ -69,10 +153,10 @@ def record_outbound(doc) -> list[str]:
 				"Outbound",
 				outcome,
 				reason=reason,
-				reference=reference if mine else (None, None),
+				reference=_reference_for(person, verdict),
 				source=(doc.doctype, doc.name),
-				title=title if mine else None,
-				rules=", ".join(sorted({r.kind for r in person.decision.reasons})) or None,
+				title=person.title,
+				rules=rules_that_spoke(person),
 			)
 		)
 	return rows
@@ -80,20 +164,24 @@ def record_outbound(doc) -> list[str]:
 
 def note_outbound(doc, channel: str, contact_keys: list[str], reference: tuple) -> list[str]:
 	"""Record a touch that already happened (a call logged afterwards): never refused, still counted."""
-	if not contact_keys:
+	if not contact_keys or checks_off():
 		return []
-	record_people = people.record_people(*reference)
-	verdict = contact.decide_for_people(people.reached(contact_keys, record_people), channel)
-	doc.flags[_FLAG] = (verdict, reference, record_people)
+	record = people.record_facts(*reference)
+	verdict = contact.decide_for_people(
+		people.reached(contact_keys, list(record.people)), channel, record=record
+	)
+	doc.flags[_FLAG] = (verdict, reference, {})
 	return record_outbound(doc)
 
 
-def record_inbound(doc, channel: str, key: str | None, reference: tuple) -> str | None:
+def record_inbound(
+	doc, channel: str, key: str | None, reference: tuple, outcome: str = "Received"
+) -> str | None:
 	"""Note a person's own message on `channel`: it opens the reply window on that channel."""
-	if not key:
+	if not key or checks_off():
 		return None
-	record_people = people.record_people(*reference)
-	match = [p for p in record_people if key in p]
+	record = people.record_facts(*reference)
+	match = [p for p in record.people if key in p]
 	if not match and not ledger.persons_holding({key}):
 		return None  # a stranger writing to a record we do not track: nobody to answer yet
 	person = frozenset().union(*match) if match else frozenset({key})
@@ -101,10 +189,30 @@ def record_inbound(doc, channel: str, key: str | None, reference: tuple) -> str 
 		person,
 		channel,
 		"Inbound",
-		"Received",
+		outcome,
 		reference=reference if match else (None, None),
 		source=(doc.doctype, doc.name),
-		agent=doc.get("owner") if doc.get("owner") != "Guest" else None,
-		title=people.display_name(*reference) if match else None,
+		agent=doc.get("owner") if doc.get("owner") not in (None, "Guest") else None,
+		title=record.title if match else None,
 		key=key,
+	)
+
+
+def record_conversation(doc, channel: str, key: str | None, reference: tuple) -> str | None:
+	"""A completed call: a conversation, which starts a rule's cool-off."""
+	if not key or checks_off():
+		return None
+	record = people.record_facts(*reference)
+	match = [p for p in record.people if key in p]
+	person = frozenset().union(*match) if match else frozenset({key})
+	return ledger.record(
+		person,
+		channel,
+		"Outbound" if doc.get("type") == "Outgoing" else "Inbound",
+		"Conversation",
+		reference=reference if match else (None, None),
+		source=(doc.doctype, doc.name),
+		title=record.title if match else None,
+		key=key,
+		at=clock.now(),
 	)

@@ -42,7 +42,11 @@ doc_events = {
 	"CRM Call Log": {
 		"validate": "humane_crm.events.call_log.validate",
 		"after_insert": "humane_crm.events.call_log.after_insert",
+		"on_update": "humane_crm.events.call_log.on_update",  # a completed call starts a cool-off
 	},
+	# The person's time zone (a custom field), validated.
+	"CRM Lead": {"validate": "humane_crm.events.crm_record.validate"},
+	"CRM Deal": {"validate": "humane_crm.events.crm_record.validate"},
 	# frappe_whatsapp, when installed
 	"WhatsApp Message": {
 		"validate": "humane_crm.events.whatsapp.validate",

@@ -14,12 +14,60 @@ def before_install():
 def after_install():
 	add_roles()
 	add_default_settings()
+	add_custom_fields()
+	add_default_rules()
 	frappe.db.commit()
 
 
 def after_migrate():
 	add_roles()
 	add_default_settings()
+	add_custom_fields()
+	add_default_rules()
+
+
+def add_custom_fields():
+	from humane_crm import custom_fields
+
+	custom_fields.install()
+
+
+DEFAULT_RULES = (
+	{
+		"rule_name": "Three touches a week",
+		"description": "At most 3 touches per person in 7 days, on any channel, by anyone.",
+		"max_attempts": 3,
+		"window_length": 7,
+		"window_unit": "Days",
+		"override_roles": [{"role": "Sales Manager"}, {"role": "Cadence Manager"}],
+	},
+	{
+		"rule_name": "A day between touches",
+		"description": "At least 24 hours between two touches to the same person.",
+		"min_gap_hours": 24,
+		"override_roles": [{"role": "Sales Manager"}, {"role": "Cadence Manager"}],
+	},
+	{
+		"rule_name": "Daytime, Monday to Saturday",
+		"description": "Only between 08:00 and 21:00 in the person's time zone, never on Sunday.",
+		"allowed_from": "08:00",
+		"allowed_to": "21:00",
+		"sunday": 0,
+		"override_roles": [{"role": "Sales Manager"}, {"role": "Cadence Manager"}],
+	},
+)
+
+
+def add_default_rules():
+	"""The installed defaults (editable). Added once: a rule an admin deleted is not brought back."""
+	if frappe.db.get_single_value("Humane CRM Settings", "default_rules_added"):
+		return
+	for rule in DEFAULT_RULES:
+		if not frappe.db.exists("Contact Cadence Rule", rule["rule_name"]):
+			frappe.get_doc(
+				{"doctype": "Contact Cadence Rule", "enabled": 1, "channel": "Any", **rule}
+			).insert(ignore_permissions=True)
+	frappe.db.set_single_value("Humane CRM Settings", "default_rules_added", 1)
 
 
 def add_roles():

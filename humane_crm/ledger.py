@@ -13,16 +13,25 @@ from humane_crm import clock
 from humane_crm.contact import PersonVerdict
 from humane_crm.policy import decision as core
 
-OUTCOME_LABELS = {core.ALLOW: "Allowed", core.WARN: "Warned", core.EXEMPT: "Exempt", core.BLOCK: "Blocked"}
+OUTCOME_LABELS = {
+	core.ALLOW: "Allowed",
+	core.WARN: "Warned",
+	core.EXEMPT: "Exempt",
+	core.BLOCK: "Blocked",
+	core.OVERRIDE: "Overridden",
+}
 
 
-def persons_holding(keys) -> dict[str, str]:
-	"""key → Contact Preference name, for the keys that belong to someone."""
+def persons_holding(keys, lock: bool = False) -> dict[str, str]:
+	"""key → Contact Preference name, for the keys that belong to someone.
+
+	`lock` makes it a locking read, which sees rows committed after this transaction began
+	(a plain read under REPEATABLE READ would not)."""
 	if not keys:
 		return {}
 	rows = frappe.db.sql(
-		"""select identity, parent from `tabContact Preference Key`
-		where parenttype = 'Contact Preference' and identity in %(keys)s""",
+		f"""select identity, parent from `tabContact Preference Key`
+		where parenttype = 'Contact Preference' and identity in %(keys)s {"lock in share mode" if lock else ""}""",
 		{"keys": tuple(keys)},
 	)
 	return dict(rows)
@@ -32,10 +41,13 @@ def person_for(keys: frozenset, title: str | None = None) -> str:
 	"""The Contact Preference for these keys; created, or taught the keys it lacks, as needed."""
 	held = persons_holding(keys)
 	if not held:
+		frappe.db.savepoint("humane_crm_person")
 		try:
 			return _new_person(keys, title)
 		except frappe.DuplicateEntryError:
-			held = persons_holding(keys)  # someone created them first
+			# Someone created this person first: undo our half-written one and use theirs.
+			frappe.db.rollback(save_point="humane_crm_person")
+			held = persons_holding(keys, lock=True)
 	name = min(held.values())
 	missing = sorted(set(keys) - set(held))
 	if missing:
@@ -62,10 +74,12 @@ def _add_keys(name: str, keys: list[str]) -> None:
 	for key in keys:
 		doc.append("identities", {"identity": key})
 	doc.flags.ignore_permissions = True
+	frappe.db.savepoint("humane_crm_keys")
 	try:
 		doc.save()
 	except frappe.DuplicateEntryError:
-		pass  # another person already holds one of them; both keep counting as the same human
+		# Another person already holds one of them; both keep counting as the same human.
+		frappe.db.rollback(save_point="humane_crm_keys")
 
 
 def record(
@@ -80,6 +94,7 @@ def record(
 	reason: str | None = None,
 	rules: str | None = None,
 	key: str | None = None,
+	at=None,
 ) -> str:
 	"""Append one row to the ledger and return its name."""
 	keys = person.keys if isinstance(person, PersonVerdict) else person
@@ -87,7 +102,7 @@ def record(
 		{
 			"doctype": "Contact Attempt",
 			"person": person_for(keys, title),
-			"timestamp": clock.naive(clock.now()),
+			"timestamp": clock.naive(at or clock.now()),
 			"direction": direction,
 			"channel": channel,
 			"outcome": outcome,

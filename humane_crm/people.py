@@ -8,9 +8,17 @@ in another format reaches the same Contact Preference as the lead it came from.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import frappe
 
-from humane_crm.policy.identity import normalize_email, normalize_phone, person_keys
+from humane_crm.policy.identity import (
+	is_email_key,
+	normalize_email,
+	normalize_phone,
+	person_keys,
+	phone_time_zones,
+)
 
 Person = frozenset  # of identity keys
 
@@ -38,43 +46,90 @@ def keys_of(emails=(), phones=()) -> Person:
 	return person_keys(emails, phones, default_region())
 
 
-def record_people(doctype: str | None, name: str | None) -> list[Person]:
-	"""The people a CRM record stands for (empty for any other record)."""
-	if not (doctype and name):
-		return []
-	gather = _GATHERERS.get(doctype)
+@dataclass(frozen=True)
+class RecordFacts:
+	"""What a CRM record says about who it reaches: its people, its status and its time zone."""
+
+	doctype: str | None = None
+	name: str | None = None
+	people: tuple[Person, ...] = ()
+	status: str | None = None
+	time_zone: str | None = None
+	title: str | None = None
+
+
+TIME_ZONE_FIELD = "humane_time_zone"
+
+
+def record_facts(doctype: str | None, name: str | None) -> RecordFacts:
+	"""The people a CRM record stands for (none for any other record), with its status and zone."""
+	gather = _GATHERERS.get(doctype) if (doctype and name) else None
 	if not gather:
-		return []
-	return [p for p in gather(name) if p]
+		return RecordFacts(doctype, name)
+	return gather(name)
 
 
-def _lead(name: str) -> list[Person]:
-	row = frappe.db.get_value("CRM Lead", name, ["email", "mobile_no", "phone"], as_dict=True)
-	return [keys_of([row.email], [row.mobile_no, row.phone])] if row else []
+def record_people(doctype: str | None, name: str | None) -> list[Person]:
+	return list(record_facts(doctype, name).people)
 
 
-def _deal(name: str) -> list[Person]:
-	row = frappe.db.get_value("CRM Deal", name, ["email", "mobile_no", "phone", "lead"], as_dict=True)
+def _fields(doctype: str, *names: str) -> list[str]:
+	meta = frappe.get_meta(doctype)
+	return [n for n in names if meta.has_field(n)]
+
+
+def _lead(name: str) -> RecordFacts:
+	row = frappe.db.get_value(
+		"CRM Lead",
+		name,
+		_fields("CRM Lead", "email", "mobile_no", "phone", "status", "lead_name", TIME_ZONE_FIELD),
+		as_dict=True,
+	)
 	if not row:
-		return []
+		return RecordFacts("CRM Lead", name)
+	person = keys_of([row.email], [row.mobile_no, row.phone])
+	return RecordFacts(
+		"CRM Lead", name, (person,) if person else (), row.status, row.get(TIME_ZONE_FIELD), row.lead_name
+	)
+
+
+def _deal(name: str) -> RecordFacts:
+	row = frappe.db.get_value(
+		"CRM Deal",
+		name,
+		_fields("CRM Deal", "email", "mobile_no", "phone", "lead", "status", "lead_name", TIME_ZONE_FIELD),
+		as_dict=True,
+	)
+	if not row:
+		return RecordFacts("CRM Deal", name)
 	# The lead a deal was converted from is the same human as the deal's own person.
-	own = keys_of([row.email], [row.mobile_no, row.phone]).union(*(_lead(row.lead) if row.lead else []))
-	people = [own]
+	own = keys_of([row.email], [row.mobile_no, row.phone]).union(
+		*(_lead(row.lead).people if row.lead else ())
+	)
+	people = [own] if own else []
 	for contact in frappe.get_all(
 		"CRM Contacts", filters={"parent": name, "parenttype": "CRM Deal"}, pluck="contact"
 	):
-		people.extend(_contact(contact))
-	return people
+		people.extend(p for p in _contact(contact).people if p and p not in people)
+	return RecordFacts("CRM Deal", name, tuple(people), row.status, row.get(TIME_ZONE_FIELD), row.lead_name)
 
 
-def _contact(name: str) -> list[Person]:
+def _contact(name: str) -> RecordFacts:
 	if not name:
-		return []
+		return RecordFacts("Contact", name)
 	emails = frappe.get_all(
 		"Contact Email", filters={"parent": name, "parenttype": "Contact"}, pluck="email_id"
 	)
 	phones = frappe.get_all("Contact Phone", filters={"parent": name, "parenttype": "Contact"}, pluck="phone")
-	return [keys_of(emails, phones)]
+	person = keys_of(emails, phones)
+	return RecordFacts(
+		"Contact",
+		name,
+		(person,) if person else (),
+		None,
+		None,
+		frappe.db.get_value("Contact", name, "full_name"),
+	)
 
 
 _GATHERERS = {"CRM Lead": _lead, "CRM Deal": _deal, "Contact": _contact}
@@ -100,3 +155,9 @@ def display_name(doctype: str | None, name: str | None) -> str | None:
 		return None
 	title_field = {"CRM Lead": "lead_name", "CRM Deal": "lead_name", "Contact": "full_name"}[doctype]
 	return frappe.db.get_value(doctype, name, title_field) or name
+
+
+def phone_zone(keys) -> str | None:
+	"""The person's zone from their phone numbers, when `phonenumbers` gives exactly one."""
+	zones = {z for k in sorted(keys) if not is_email_key(k) for z in phone_time_zones(k)}
+	return zones.pop() if len(zones) == 1 else None

@@ -26,6 +26,14 @@ def after_insert(doc, method=None):
 		guard.record_inbound(doc, "Call", people.phone_key(doc.get("from")), reference(doc))
 
 
+def on_update(doc, method=None):
+	"""A call that was completed is a conversation: it starts a rule's cool-off."""
+	before = doc.get_doc_before_save()
+	if doc.status == "Completed" and (before is None or before.status != "Completed"):
+		number = doc.get("to") if doc.type == "Outgoing" else doc.get("from")
+		guard.record_conversation(doc, "Call", people.phone_key(number), reference(doc))
+
+
 def _keys(number) -> list[str]:
 	key = people.phone_key(number)
 	return [key] if key else []

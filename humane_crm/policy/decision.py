@@ -9,7 +9,11 @@ Sentences are written by the shell, which translates them; the core only states 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from humane_crm.policy import cadence
+from humane_crm.policy.cadence import Attempt, Rule
 
 CHANNELS = ("Email", "Call", "SMS", "WhatsApp")
 
@@ -22,9 +26,10 @@ ALLOW = "allow"
 WARN = "warn"
 BLOCK = "block"
 EXEMPT = "exempt"
+OVERRIDE = "override"  # a blocking rule let through by an override pass (logged with its reason)
 # How strict an outcome is when several reasons speak; the strictest wins, except that a reply
 # inside the reply window exempts (see `decide`).
-_SEVERITY = {ALLOW: 0, EXEMPT: 1, WARN: 2, BLOCK: 3}
+_SEVERITY = {ALLOW: 0, EXEMPT: 1, WARN: 2, OVERRIDE: 3, BLOCK: 4}
 
 # Reason kinds. The shell turns each into a sentence.
 DO_NOT_CONTACT_REASON = "do_not_contact"
@@ -54,6 +59,7 @@ class Reason:
 	source: str  # the Contact Preference (or rule) that spoke
 	facts: dict = field(default_factory=dict, hash=False, compare=True)
 	until: datetime | None = None  # when this reason stops applying; None with BLOCK means never
+	rule: Rule | None = None  # the cadence rule that spoke, when a rule spoke
 
 
 @dataclass(frozen=True)
@@ -108,21 +114,43 @@ def decide(
 	now: datetime,
 	last_inbound_at: datetime | None = None,
 	reply_window: timedelta = timedelta(hours=72),
+	*,
+	rules: tuple[Rule, ...] | list[Rule] = (),
+	attempts: tuple[Attempt, ...] | list[Attempt] = (),
+	conversations: tuple[datetime, ...] | list[datetime] = (),
+	zone: ZoneInfo | None = None,
+	doctype: str | None = None,
+	status: str | None = None,
+	roles: frozenset[str] = frozenset(),
+	has_pass: bool = False,
 ) -> Decision:
 	"""The one decision.
 
-	- Do Not Contact, a running pause and a channel opt-out block; they beat every rule.
+	- Do Not Contact, a running pause and a channel opt-out block; they beat every rule and no
+	  override passes them.
 	- A reply to the person's own inbound message on this channel inside the reply window is
 	  exempt: it is always allowed and does not count against caps.
-	- Otherwise the strictest reason wins; `next_allowed_at` is the earliest instant at which every
-	  blocking reason has lapsed, or None when one of them never lapses.
+	- Every enabled rule that applies speaks: Block blocks; Warn warns; Allow with reason blocks
+	  until a reason is given (an override pass carries it). A pass lets through the Block rules
+	  the user holds an override role for.
+	- The strictest outcome wins; `next_allowed_at` is the earliest instant at which nothing blocks
+	  (quiet hours included), or None when something blocks for good.
 	"""
 	if channel not in CHANNELS:
 		raise ValueError(f"unknown channel {channel!r}; expected one of {', '.join(CHANNELS)}")
-	reasons: list[Reason] = []
-	for preference in sorted(preferences, key=lambda p: p.name):
-		reasons.extend(preference_reasons(preference, channel, now))
+	zone = zone or ZoneInfo("UTC")
+	applicable = tuple(r for r in rules if r.applies(channel, doctype, status))
 
+	def evaluate(at: datetime, with_pass: bool) -> list[Reason]:
+		reasons: list[Reason] = []
+		for preference in sorted(preferences, key=lambda p: p.name):
+			reasons.extend(preference_reasons(preference, channel, at))
+		for rule in applicable:
+			for v in cadence.violations(rule, attempts, conversations, at, zone):
+				reasons.append(rule_reason(v, with_pass, roles))
+		return reasons
+
+	reasons = evaluate(now, has_pass)
 	if in_reply_window(last_inbound_at, now, reply_window):
 		window_reason = Reason(
 			REPLY_WINDOW_REASON,
@@ -134,7 +162,46 @@ def decide(
 		return Decision(EXEMPT, (window_reason, *reasons), None)
 
 	outcome = max((r.outcome for r in reasons), key=_SEVERITY.__getitem__, default=ALLOW)
-	return Decision(outcome, tuple(reasons), next_allowed_time(reasons) if outcome == BLOCK else None)
+	next_at = next_allowed(lambda at: evaluate(at, False), now) if outcome == BLOCK else None
+	return Decision(outcome, tuple(reasons), next_at)
+
+
+def rule_reason(v: cadence.Violation, with_pass: bool, roles: frozenset[str]) -> Reason:
+	rule = v.rule
+	if rule.enforcement == cadence.WARN_RULE:
+		outcome = WARN
+	elif with_pass and (rule.enforcement == cadence.REASON_RULE or rule.override_roles & roles):
+		outcome = OVERRIDE
+	else:
+		outcome = BLOCK
+	facts = dict(v.facts, enforcement=rule.enforcement, rule_name=rule.name)
+	return Reason(v.kind, outcome, rule.name, facts, until=v.until, rule=rule)
+
+
+def overridable(decision: Decision, roles: frozenset[str]) -> bool:
+	"""Could an override pass of a user with `roles` let this decision through?"""
+	blocking = decision.blocking
+	return bool(blocking) and all(
+		r.rule is not None and (r.rule.enforcement == cadence.REASON_RULE or r.rule.override_roles & roles)
+		for r in blocking
+	)
+
+
+def next_allowed(evaluate, now: datetime, limit: int = 200) -> datetime | None:
+	"""The earliest instant from `now` at which `evaluate` finds nothing that blocks.
+
+	Each blocking reason knows when it lapses; jump to the latest of those and ask again, until
+	nothing blocks (a cap can lapse into quiet hours, which can lapse into a gap, …).
+	"""
+	at = now
+	for _ in range(limit):
+		blocking = [r for r in evaluate(at) if r.outcome == BLOCK]
+		if not blocking:
+			return at
+		if any(r.until is None for r in blocking):
+			return None
+		at = max(r.until.astimezone(timezone.utc) for r in blocking)
+	return None
 
 
 def next_allowed_time(reasons: list[Reason] | tuple[Reason, ...]) -> datetime | None:

@@ -128,3 +128,11 @@ def attempts(**filters) -> list[dict]:
 		],
 		order_by="creation asc",
 	)
+
+
+def person_of(identity: str) -> str | None:
+	"""The Contact Preference (person) an email address or phone number belongs to."""
+	from humane_crm import people
+
+	key = people.email_key(identity) or people.phone_key(identity)
+	return frappe.db.get_value("Contact Preference Key", {"identity": key}, "parent")

@@ -1,0 +1,65 @@
+# Copyright (c) 2026, Humane CRM contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+from humane_crm import rules
+from humane_crm.exceptions import InvalidRuleError
+from humane_crm.policy.cadence import validate_rule
+
+
+def problem_sentences() -> dict[str, str]:
+	return {
+		"max_below_one": _("“At Most” must be at least 1 attempt (leave it empty for no cap)."),
+		"cap_without_window": _("A cap needs a window: set “Per Window Of” (hours or days)."),
+		"empty_window": _("The window must be longer than zero."),
+		"hours_incomplete": _("Allowed hours need both “Allowed From” and “Allowed To”."),
+		"same_hours": _("“Allowed From” and “Allowed To” cannot be the same time."),
+		"no_weekday": _("Allow at least one weekday."),
+		"bad_enforcement": _("Enforcement must be Block, Warn or Allow with reason."),
+		"limits_nothing": _(
+			"This rule limits nothing: set a cap, a minimum gap, a cool-off, or allowed hours or days."
+		),
+	}
+
+
+class ContactCadenceRule(Document):
+	"""How often, when and on which channels a person may be contacted."""
+
+	def validate(self):
+		self.validate_statuses()
+		rule = rules.to_rule(self)
+		self.allowed_from = rule.allowed_from.strftime("%H:%M") if rule.allowed_from else None
+		self.allowed_to = rule.allowed_to.strftime("%H:%M") if rule.allowed_to else None
+		problems = validate_rule(rule)
+		if problems:
+			sentences = problem_sentences()
+			frappe.throw(
+				"<br>".join(sentences[p] for p in problems),
+				exc=InvalidRuleError,
+				title=_("This rule cannot work"),
+			)
+
+	def validate_statuses(self):
+		known = set(frappe.get_all("CRM Lead Status", pluck="name")) | set(
+			frappe.get_all("CRM Deal Status", pluck="name")
+		)
+		lines = [s.strip() for s in (self.statuses or "").splitlines() if s.strip()]
+		unknown = [s for s in lines if s not in known]
+		if unknown:
+			frappe.throw(
+				_("Unknown lead or deal status: {0}. Known statuses: {1}.").format(
+					", ".join(unknown), ", ".join(sorted(known))
+				),
+				exc=InvalidRuleError,
+				title=_("Unknown status"),
+			)
+		self.statuses = "\n".join(lines)
+
+	def on_update(self):
+		rules.clear_cache()
+
+	def on_trash(self):
+		rules.clear_cache()

@@ -1,0 +1,217 @@
+"""Contact cadence: what each rule says about one more touch to a person.
+
+Pure functions over plain data. A rule may combine a cap (at most N attempts per window), a
+minimum gap between attempts, a cool-off after a conversation, and allowed hours and weekdays in
+the person's own time zone. Every comparison of instants is made in UTC: Python compares two
+datetimes of the same zone by wall time, which is wrong across a DST change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+UTC = timezone.utc
+ANY = "Any"
+BLOCK_RULE = "Block"
+WARN_RULE = "Warn"
+REASON_RULE = "Allow with reason"
+ENFORCEMENTS = (BLOCK_RULE, WARN_RULE, REASON_RULE)
+
+CAP = "cap"
+GAP = "gap"
+COOL_OFF = "cool_off"
+QUIET_HOURS = "quiet_hours"
+
+
+@dataclass(frozen=True)
+class Rule:
+	name: str
+	channel: str = ANY
+	max_attempts: int | None = None
+	window: timedelta | None = None
+	min_gap: timedelta | None = None
+	cool_off: timedelta | None = None
+	allowed_from: time | None = None
+	allowed_to: time | None = None
+	weekdays: frozenset[int] = frozenset(range(7))  # 0 = Monday
+	enforcement: str = BLOCK_RULE
+	override_roles: frozenset[str] = frozenset()
+	applies_to: frozenset[str] = frozenset({"CRM Lead", "CRM Deal"})
+	statuses: frozenset[str] = frozenset()
+
+	def applies(self, channel: str, doctype: str | None = None, status: str | None = None) -> bool:
+		if self.channel not in (ANY, channel):
+			return False
+		if doctype and self.applies_to and doctype not in self.applies_to:
+			return False
+		return not (self.statuses and status not in self.statuses)
+
+	def counts(self, attempt: Attempt) -> bool:
+		return self.channel in (ANY, attempt.channel)
+
+	@property
+	def horizon(self) -> timedelta:
+		"""How far back this rule ever looks."""
+		return max(self.window or timedelta(0), self.min_gap or timedelta(0), self.cool_off or timedelta(0))
+
+
+@dataclass(frozen=True)
+class Attempt:
+	"""An outbound touch that counts against caps (allowed, warned or overridden)."""
+
+	at: datetime
+	channel: str
+	agent: str | None = None
+	reference: str | None = None
+
+
+@dataclass(frozen=True)
+class Violation:
+	rule: Rule
+	kind: str
+	until: datetime | None  # when this constraint lapses, given no new attempts
+	facts: dict
+
+
+def validate_rule(rule: Rule) -> list[str]:
+	"""Codes of the problems that make a rule meaningless; empty when it is sound.
+
+	max_below_one, cap_without_window, empty_window, hours_incomplete, same_hours, no_weekday,
+	bad_enforcement, limits_nothing. The shell turns each into a sentence.
+	"""
+	problems = []
+	if rule.max_attempts is not None and rule.max_attempts < 1:
+		problems.append("max_below_one")
+	if rule.max_attempts is not None and not rule.window:
+		problems.append("cap_without_window")
+	if rule.window is not None and rule.window <= timedelta(0):
+		problems.append("empty_window")
+	if (rule.allowed_from is None) != (rule.allowed_to is None):
+		problems.append("hours_incomplete")
+	if rule.allowed_from is not None and rule.allowed_from == rule.allowed_to:
+		problems.append("same_hours")
+	if not rule.weekdays:
+		problems.append("no_weekday")
+	if rule.enforcement not in ENFORCEMENTS:
+		problems.append("bad_enforcement")
+	limits = (
+		rule.max_attempts,
+		rule.min_gap,
+		rule.cool_off,
+		rule.allowed_from,
+		rule.weekdays != frozenset(range(7)),
+	)
+	if not problems and not any(limits):
+		problems.append("limits_nothing")
+	return problems
+
+
+def violations(
+	rule: Rule, attempts: list[Attempt] | tuple[Attempt, ...], conversations, at: datetime, zone: ZoneInfo
+) -> list[Violation]:
+	"""Every constraint of `rule` that one more touch at `at` would break."""
+	at = at.astimezone(UTC)
+	found: list[Violation] = []
+	mine = sorted((a for a in attempts if rule.counts(a) and a.at.astimezone(UTC) <= at), key=lambda a: a.at)
+
+	if rule.max_attempts and rule.window:
+		since = at - rule.window
+		counted = [a for a in mine if a.at.astimezone(UTC) > since]
+		if len(counted) >= rule.max_attempts:
+			# The touch is allowed once enough of the counted attempts have aged out of the window.
+			until = counted[len(counted) - rule.max_attempts].at.astimezone(UTC) + rule.window
+			found.append(
+				Violation(
+					rule,
+					CAP,
+					until,
+					{
+						"count": len(counted),
+						"max": rule.max_attempts,
+						"window": rule.window,
+						"attempts": tuple(counted),
+					},
+				)
+			)
+
+	if rule.min_gap and mine:
+		last = mine[-1]
+		until = last.at.astimezone(UTC) + rule.min_gap
+		if at < until:
+			found.append(Violation(rule, GAP, until, {"gap": rule.min_gap, "last": last}))
+
+	if rule.cool_off:
+		talks = [c.astimezone(UTC) for c in conversations if c.astimezone(UTC) <= at]
+		if talks:
+			until = max(talks) + rule.cool_off
+			if at < until:
+				found.append(
+					Violation(rule, COOL_OFF, until, {"cool_off": rule.cool_off, "conversation": max(talks)})
+				)
+
+	if rule.allowed_from is not None or rule.weekdays != frozenset(range(7)):
+		opens = next_open(rule, at, zone)
+		if opens != at:
+			found.append(
+				Violation(
+					rule,
+					QUIET_HOURS,
+					opens,
+					{
+						"zone": zone.key,
+						"local": at.astimezone(zone),
+						"from": rule.allowed_from,
+						"to": rule.allowed_to,
+						"weekdays": rule.weekdays,
+					},
+				)
+			)
+	return found
+
+
+def _windows(rule: Rule, day: date, zone: ZoneInfo) -> tuple[datetime, datetime] | None:
+	"""The allowed interval (UTC) that starts on local `day`, or None when `day` is not allowed."""
+	if day.weekday() not in rule.weekdays:
+		return None
+	start_t = rule.allowed_from or time(0)
+	end_t = rule.allowed_to or time(0)
+	start = datetime.combine(day, start_t, tzinfo=zone).astimezone(UTC)
+	end_day = day if (rule.allowed_to is not None and end_t > start_t) else day + timedelta(days=1)
+	end = datetime.combine(end_day, end_t, tzinfo=zone).astimezone(UTC)
+	return (start, end) if end > start else None
+
+
+def next_open(rule: Rule, at: datetime, zone: ZoneInfo) -> datetime:
+	"""`at` itself when allowed hours and weekdays admit it, else the next instant they do."""
+	at = at.astimezone(UTC)
+	local_day = at.astimezone(zone).date()
+	for offset in range(-1, 9):
+		window = _windows(rule, local_day + timedelta(days=offset), zone)
+		if window is None:
+			continue
+		start, end = window
+		if start <= at < end:
+			return at
+		if start > at:
+			return start
+	raise ValueError(f"rule {rule.name!r} allows no time at all")
+
+
+def zone_or(name: str | None, fallback: ZoneInfo) -> ZoneInfo:
+	"""A ZoneInfo for `name`, or `fallback` when it is empty or unknown."""
+	if not name:
+		return fallback
+	try:
+		return ZoneInfo(name)
+	except (KeyError, ValueError):
+		return fallback
+
+
+def is_zone(name: str) -> bool:
+	try:
+		ZoneInfo(name)
+	except (KeyError, ValueError):
+		return False
+	return True
