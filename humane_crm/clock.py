@@ -34,6 +34,10 @@ def naive(value: datetime | None) -> datetime | None:
 
 
 def user_zone(user: str | None = None) -> ZoneInfo:
-	"""The zone a user reads times in: their own setting, else the site's."""
-	zone = frappe.db.get_value("User", user or frappe.session.user, "time_zone") if user != "Guest" else None
-	return ZoneInfo(zone) if zone else site_zone()
+	"""The zone a user reads times in: their own setting, else the site's (read once per request)."""
+	user = user or frappe.session.user
+	cache = frappe.local.cache.setdefault("humane_crm_user_zone", {})
+	if user not in cache:
+		zone = frappe.db.get_value("User", user, "time_zone") if user != "Guest" else None
+		cache[user] = ZoneInfo(zone) if zone else site_zone()
+	return cache[user]

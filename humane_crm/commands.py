@@ -57,4 +57,46 @@ def render(doctype: str, name: str, result: dict) -> str:
 	return "\n".join(lines)
 
 
+@humane_crm.command("backfill")
+@click.option("--batch-size", default=500, show_default=True, help="Sources read per batch")
+@pass_context
+def backfill(context, batch_size):
+	"""Build the contact ledger from existing Communications and CRM Call Logs (safe to re-run)."""
+	import time
+
+	import frappe
+
+	from humane_crm import backfill as job
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	frappe.set_user("Administrator")
+	started = time.monotonic()
+	try:
+		bars = {}
+
+		def progress(doctype, done, total):
+			bar = bars.get(doctype)
+			if bar is None:
+				bar = bars[doctype] = click.progressbar(
+					length=max(total, 1), label=f"{doctype:<14}", show_pos=True
+				)
+				bar.__enter__()
+			bar.update(done - bar.pos)
+
+		summary = job.run(batch_size=batch_size, progress=progress)
+		for bar in bars.values():
+			bar.__exit__(None, None, None)
+	finally:
+		frappe.destroy()
+	seconds = time.monotonic() - started
+	scanned = sum(summary.scanned.values())
+	click.echo(
+		f"Scanned {summary.scanned['Communication']} emails and {summary.scanned['CRM Call Log']} calls "
+		f"in {seconds:.1f} s ({scanned / seconds if seconds else 0:.0f}/s): "
+		f"{summary.added} ledger rows added, {summary.skipped} already recorded, "
+		f"{summary.nobody} reached nobody we could identify."
+	)
+
+
 commands = [humane_crm]

@@ -33,3 +33,5 @@ class ContactAttempt(Document):
 def on_doctype_update():
 	# "This person's attempts since T" is one range read on this index.
 	frappe.db.add_index("Contact Attempt", ["person", "timestamp"], "person_timestamp_index")
+	# Backfill skips sources already in the ledger.
+	frappe.db.add_index("Contact Attempt", ["source_doctype", "source_name"], "source_index")

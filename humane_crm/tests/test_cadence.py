@@ -1,0 +1,315 @@
+"""Contact cadence on a real site: the person counted across agents, channels and records."""
+
+import random
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import frappe
+from freezegun import freeze_time
+
+from humane_crm import rules
+from humane_crm.api import check_contact, check_contacts, override_next_contact
+from humane_crm.exceptions import (
+	ContactLimitError,
+	InvalidRuleError,
+	InvalidTimeZoneError,
+	NoOverrideError,
+	OutsideContactHoursError,
+	ReasonRequiredError,
+)
+from humane_crm.tests import attempts, make_call, make_lead, make_user, person_of, receive_email, send_email
+from humane_crm.tests.test_do_not_contact import AGENT, OTHER_AGENT, HumaneTestCase, new_email
+
+NY = ZoneInfo("America/New_York")
+MANAGER = "maria.manager@example.com"
+TUESDAY_10AM = datetime(2026, 11, 24, 10, 0, tzinfo=NY)
+
+
+def ny_phone() -> str:
+	"""A New York number: phonenumbers gives it exactly one zone, America/New_York."""
+	return f"(212) {random.randint(200, 989)}-{random.randint(1000, 9999)}"
+
+
+def at(dt):
+	return freeze_time(dt)
+
+
+class CadenceTestCase(HumaneTestCase):
+	cadence_rules = True  # the installed defaults: 3 per 7 days, 24 h apart, 08:00–21:00 Mon–Sat
+
+	def setUp(self):
+		super().setUp()
+		rules.clear_cache()
+		make_user(MANAGER, "Sales User", "Sales Manager")
+		self.phone = ny_phone()
+		self.email = new_email("ana")
+		self.lead = make_lead("Ana", email=self.email, mobile_no=self.phone)
+
+	def tearDown(self):
+		super().tearDown()
+		rules.clear_cache()
+
+	def only_rule(self, **fields):
+		"""Disable every other rule (for this test) and add this one."""
+		for name in frappe.get_all("Contact Cadence Rule", pluck="name"):
+			frappe.db.set_value("Contact Cadence Rule", name, "enabled", 0)
+		rule = frappe.get_doc(
+			{
+				"doctype": "Contact Cadence Rule",
+				"rule_name": f"Test {frappe.generate_hash(length=6)}",
+				"enabled": 1,
+				"channel": "Any",
+				**fields,
+			}
+		).insert()
+		rules.clear_cache()
+		return rule
+
+
+class TestDefaults(CadenceTestCase):
+	def test_the_fourth_touch_in_a_week_by_anyone_on_any_channel_on_the_lead_or_its_deal_is_refused(self):
+		from crm.fcrm.doctype.crm_lead.crm_lead import convert_to_deal
+
+		frappe.set_user(AGENT)
+		with at(TUESDAY_10AM):
+			send_email("CRM Lead", self.lead.name, self.email)
+		frappe.set_user(OTHER_AGENT)
+		with at(TUESDAY_10AM + timedelta(days=1)):
+			make_call("CRM Lead", self.lead.name, self.phone)
+		with at(TUESDAY_10AM + timedelta(days=2)):
+			frappe.set_user("Administrator")
+			deal = convert_to_deal(self.lead.name)
+			frappe.set_user(AGENT)
+			send_email("CRM Deal", deal, self.email)
+		frappe.set_user(OTHER_AGENT)
+		with at(TUESDAY_10AM + timedelta(days=3)), self.assertRaises(ContactLimitError) as refused:
+			make_call("CRM Deal", deal, self.phone)
+		message = str(refused.exception)
+		self.assertIn("Three touches a week", message)
+		self.assertIn("at most 3 touches per 7 days; 3 touches already reached", message)
+		self.assertIn("Priya Agent", message)
+		self.assertIn("Sam Agent", message)
+		self.assertIn("Tue 2026-12-01 10:00 (America/New_York)", message)  # the first touch ages out
+
+		with at(TUESDAY_10AM + timedelta(days=3)):
+			result = check_contact("CRM Deal", deal, "Call")
+		self.assertEqual(result["outcome"], "block")
+		self.assertEqual(len(result["attempts"]), 3)
+		self.assertEqual({a["channel"] for a in result["attempts"]}, {"Email", "Call"})
+		self.assertEqual(result["next_allowed_at"]["person"], "2026-12-01T10:00:00-05:00")
+		self.assertEqual(result["person_time_zone"], {"zone": "America/New_York", "source": "phone"})
+		self.assertIn("3 touches in 7 days by Priya Agent, Sam Agent", result["summary"])
+
+		with at(datetime(2026, 12, 1, 10, 0, tzinfo=NY)):
+			self.assertTrue(make_call("CRM Deal", deal, self.phone).name)
+
+	def test_a_call_at_22_in_the_persons_zone_is_refused_until_8_their_time(self):
+		frappe.set_user(AGENT)
+		with at(datetime(2026, 11, 24, 22, 0, tzinfo=NY)):
+			with self.assertRaises(OutsideContactHoursError) as refused:
+				make_call("CRM Lead", self.lead.name, self.phone)
+			result = check_contact("CRM Lead", self.lead.name, "Call")
+		self.assertIn("between 08:00 and 21:00", str(refused.exception))
+		self.assertIn("Tue 22:00", str(refused.exception))
+		self.assertEqual(result["next_allowed_at"]["person"], "2026-11-25T08:00:00-05:00")
+
+	def test_the_records_time_zone_beats_the_phones(self):
+		frappe.set_user("Administrator")
+		self.lead.humane_time_zone = "Asia/Tokyo"
+		self.lead.save()
+		self.assertEqual(
+			check_contact("CRM Lead", self.lead.name, "Email")["person_time_zone"],
+			{"zone": "Asia/Tokyo", "source": "record"},
+		)
+		self.lead.humane_time_zone = "Mars/Olympus_Mons"
+		with self.assertRaisesRegex(InvalidTimeZoneError, "Mars/Olympus_Mons"):
+			self.lead.save()
+
+	def test_answering_their_own_message_is_exempt_and_does_not_count(self):
+		frappe.set_user(AGENT)
+		for day in range(3):
+			with at(TUESDAY_10AM + timedelta(days=day)):
+				send_email("CRM Lead", self.lead.name, self.email)
+		with at(TUESDAY_10AM + timedelta(days=3)):
+			receive_email("CRM Lead", self.lead.name, self.email, "Actually, yes — can you send the details?")
+		with at(TUESDAY_10AM + timedelta(days=3, hours=1)):
+			answer = send_email("CRM Lead", self.lead.name, self.email, "Here are the details you asked for.")
+		self.assertEqual([r.outcome for r in attempts(source_name=answer["name"])], ["Exempt"])
+
+	def test_a_refused_attempt_is_kept_in_the_ledger_after_the_rollback(self):
+		frappe.set_user(AGENT)
+		with at(datetime(2026, 11, 29, 12, 0, tzinfo=NY)):  # a Sunday
+			with self.assertRaises(OutsideContactHoursError):
+				send_email("CRM Lead", self.lead.name, self.email)
+			frappe.db.rollback()  # what the request handler does with a refused request
+		[row] = attempts(person=person_of(self.email), outcome="Blocked")
+		self.assertEqual((row.channel, row.agent), ("Email", AGENT))
+		self.assertIn("Daytime, Monday to Saturday", row.reason)
+
+
+class TestEnforcementModes(CadenceTestCase):
+	def test_warn_lets_it_through_records_it_and_tells_the_agent(self):
+		self.only_rule(rule_name="Gentle", enforcement="Warn", max_attempts=1, window_length=7)
+		frappe.set_user(AGENT)
+		send_email("CRM Lead", self.lead.name, self.email)
+		frappe.local.message_log = []
+		second = send_email("CRM Lead", self.lead.name, self.email)
+		[row] = attempts(source_name=second["name"])
+		self.assertEqual(row.outcome, "Warned")
+		self.assertIn("Gentle", row.reason)
+		self.assertTrue(any("breaks a rule set to warn" in str(m) for m in frappe.local.message_log))
+
+	def test_allow_with_reason_needs_a_reason_and_a_pass_works_once(self):
+		self.only_rule(enforcement="Allow with reason", max_attempts=1, window_length=7)
+		frappe.set_user(AGENT)
+		send_email("CRM Lead", self.lead.name, self.email)
+		with self.assertRaises(ReasonRequiredError) as refused:
+			send_email("CRM Lead", self.lead.name, self.email)
+		self.assertIn("give your reason", str(refused.exception))
+		with self.assertRaisesRegex(frappe.ValidationError, "Say why"):
+			override_next_contact("CRM Lead", self.lead.name, "Email", "")
+		granted = override_next_contact(
+			"CRM Lead", self.lead.name, "Email", "They asked for the contract today"
+		)
+		self.assertEqual(len(granted["passes"]), 1)
+		sent = send_email("CRM Lead", self.lead.name, self.email)
+		[row] = attempts(source_name=sent["name"])
+		self.assertEqual(row.outcome, "Overridden")
+		self.assertIn("They asked for the contract today", row.reason)
+		self.assertEqual(
+			frappe.db.get_value("Contact Override", granted["passes"][0], "used_by_name"), sent["name"]
+		)
+		with self.assertRaises(ReasonRequiredError):
+			send_email("CRM Lead", self.lead.name, self.email)
+
+	def test_block_overrides_need_an_override_role(self):
+		self.only_rule(max_attempts=1, window_length=7, override_roles=[{"role": "Sales Manager"}])
+		frappe.set_user(AGENT)
+		send_email("CRM Lead", self.lead.name, self.email)
+		with self.assertRaisesRegex(NoOverrideError, "Sales Manager"):
+			override_next_contact("CRM Lead", self.lead.name, "Email", "I really want to")
+		frappe.set_user(MANAGER)
+		override_next_contact("CRM Lead", self.lead.name, "Call", "Callback promised to the customer")
+		# The pass is for calls: an email is still refused, the call goes through once.
+		with self.assertRaises(ContactLimitError):
+			send_email("CRM Lead", self.lead.name, self.email)
+		log = make_call("CRM Lead", self.lead.name, self.phone)
+		self.assertEqual(
+			[(r.outcome, r.agent) for r in attempts(source_name=log.name)], [("Overridden", MANAGER)]
+		)
+		with self.assertRaises(ContactLimitError):
+			make_call("CRM Lead", self.lead.name, self.phone)
+
+	def test_no_override_for_do_not_contact(self):
+		from humane_crm.tests import set_preference
+
+		set_preference("CRM Lead", self.lead.name, "Do Not Contact", reason="Asked")
+		frappe.set_user(MANAGER)
+		with self.assertRaisesRegex(NoOverrideError, "own preference"):
+			override_next_contact("CRM Lead", self.lead.name, "Email", "Big deal at stake")
+
+	def test_cool_off_after_a_completed_call(self):
+		self.only_rule(cool_off_days=2)
+		frappe.set_user(AGENT)
+		with at(TUESDAY_10AM):
+			log = make_call("CRM Lead", self.lead.name, self.phone)
+		with at(TUESDAY_10AM + timedelta(minutes=5)):
+			log.reload()
+			log.status = "Completed"
+			log.save(ignore_permissions=True)
+		with (
+			at(TUESDAY_10AM + timedelta(days=1)),
+			self.assertRaisesRegex(ContactLimitError, "after a conversation"),
+		):
+			send_email("CRM Lead", self.lead.name, self.email)
+		with at(TUESDAY_10AM + timedelta(days=2, minutes=5)):  # two days after the call ended
+			self.assertTrue(send_email("CRM Lead", self.lead.name, self.email)["name"])
+
+	def test_rules_for_deals_in_a_status_leave_leads_alone(self):
+		self.only_rule(applies_to="CRM Deal", statuses="Negotiation", max_attempts=1, window_length=7)
+		frappe.set_user(AGENT)
+		for _ in range(3):
+			send_email("CRM Lead", self.lead.name, self.email)
+		self.assertEqual(len(attempts(person=person_of(self.email), outcome="Allowed")), 3)
+
+
+class TestRuleValidation(CadenceTestCase):
+	def test_invalid_rules_are_refused_with_a_clear_message(self):
+		cases = [
+			({"max_attempts": 0, "window_length": 7, "min_gap_hours": 1}, None),
+			({"max_attempts": 3}, "needs a window"),
+			({"allowed_from": "08:00", "allowed_to": "08:00"}, "cannot be the same time"),
+			({"allowed_from": "25:00", "allowed_to": "08:00"}, "not a time of day"),
+			({"allowed_from": "08:00"}, "need both"),
+			({}, "limits nothing"),
+			(
+				{"max_attempts": 2, "window_length": 7, "statuses": "Nope"},
+				"Unknown lead or deal status: Nope",
+			),
+		]
+		for fields, message in cases:
+			with self.subTest(fields=fields):
+				doc = frappe.get_doc(
+					{"doctype": "Contact Cadence Rule", "rule_name": frappe.generate_hash(length=8), **fields}
+				)
+				if message is None:
+					doc.insert()  # 0 means no cap; the gap alone is a rule
+					continue
+				with self.assertRaisesRegex(InvalidRuleError, message):
+					doc.insert()
+
+	def test_agents_read_rules_but_cannot_change_them(self):
+		frappe.set_user(AGENT)
+		self.assertTrue(frappe.get_list("Contact Cadence Rule"))
+		doc = frappe.get_doc("Contact Cadence Rule", "Three touches a week")
+		doc.max_attempts = 30
+		with self.assertRaises(frappe.PermissionError):
+			doc.save()
+
+
+class TestBatchAndBackfill(CadenceTestCase):
+	def test_check_contacts_decides_a_batch_in_a_constant_number_of_queries(self):
+		frappe.set_user(AGENT)
+		send_email("CRM Lead", self.lead.name, self.email)
+		kinds = lambda answer: {r["kind"] for r in answer["reasons"]}  # noqa: E731
+		small = [self.email, "nobody@example.com", "not an address"]
+		big = small + [f"p{i}@example.com" for i in range(60)]
+		check_contacts(small, "Email")  # warm the rule and settings caches
+		with self.assertQueryCount(1):
+			answers = check_contacts(small, "Email")
+		with self.assertQueryCount(1):
+			check_contacts(big, "Email")
+		by = {a["recipient"]: a for a in answers}
+		self.assertEqual(by[self.email]["outcome"], "block")
+		self.assertIn("gap", kinds(by[self.email]))  # a day between touches
+		self.assertNotIn("gap", kinds(by["nobody@example.com"]))
+		self.assertEqual(by["nobody@example.com"]["attempts"], [])
+		self.assertEqual(by["not an address"]["outcome"], "invalid")
+
+	def test_backfill_builds_the_ledger_once(self):
+		from humane_crm import backfill, guard
+
+		with at(TUESDAY_10AM):
+			frappe.flags.humane_crm_checks_off = True  # history written before the app was installed
+			try:
+				frappe.set_user(AGENT)
+				sent = send_email("CRM Lead", self.lead.name, self.email)
+				receive_email("CRM Lead", self.lead.name, self.email)
+				log = make_call("CRM Lead", self.lead.name, self.phone, status="Completed")
+			finally:
+				frappe.flags.humane_crm_checks_off = False
+			self.assertFalse(guard.checks_off())
+			self.assertFalse(attempts(source_name=sent["name"]))
+			frappe.set_user("Administrator")
+			first = backfill.run(batch_size=2)
+			self.assertGreaterEqual(first.added, 4)
+			self.assertEqual([r.outcome for r in attempts(source_name=sent["name"])], ["Allowed"])
+			self.assertEqual({r.outcome for r in attempts(source_name=log.name)}, {"Allowed", "Conversation"})
+			again = backfill.run(batch_size=2)
+			self.assertEqual(again.added, 0)
+			self.assertEqual(again.skipped, sum(again.scanned.values()) - again.nobody)
+		frappe.set_user(AGENT)
+		with at(TUESDAY_10AM + timedelta(hours=2)), self.assertRaises(ContactLimitError):
+			make_call(
+				"CRM Lead", self.lead.name, self.phone
+			)  # the backfilled call counts: a day between touches
