@@ -178,10 +178,14 @@ def refusal(verdict: Verdict, overridable: bool = False) -> str:
 				"You may override once: use “Override next contact” on the record with your reason, then send again."
 			)
 		)
-	elif kinds & {cadence.CAP, cadence.GAP, cadence.COOL_OFF, cadence.QUIET_HOURS}:
-		lines.append(
-			_("A user with one of the rule's override roles can let one touch through, with a reason.")
-		)
+	else:
+		roles = sorted({role for r in verdict.decision.blocking if r.rule for role in r.rule.override_roles})
+		if roles and kinds <= {cadence.CAP, cadence.GAP, cadence.COOL_OFF, cadence.QUIET_HOURS}:
+			lines.append(
+				_("A user with one of these roles can let one touch through, with a reason: {0}.").format(
+					", ".join(roles)
+				)
+			)
 	lines.append(_("Nothing was sent; the refused attempt is recorded."))
 	return " ".join(lines)
 

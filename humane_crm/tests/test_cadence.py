@@ -90,6 +90,7 @@ class TestDefaults(CadenceTestCase):
 		self.assertIn("Priya Agent", message)
 		self.assertIn("Sam Agent", message)
 		self.assertIn("Tue 2026-12-01 10:00 (America/New_York)", message)  # the first touch ages out
+		self.assertIn("can let one touch through, with a reason: Cadence Manager, Sales Manager", message)
 
 		with at(TUESDAY_10AM + timedelta(days=3)):
 			result = check_contact("CRM Deal", deal, "Call")
