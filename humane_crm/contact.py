@@ -1,10 +1,10 @@
 """The shell around the one decision: gather the facts, ask the core, keep what it said.
 
-`fetch_facts` is the only place facts are read for a decision: one indexed query returns every
-Contact Preference holding any of the people's keys, joined to its Contact Attempts since the
-furthest any rule looks back (an index range read on (person, timestamp)). On the send path the
-same query takes row locks (`for update`), which serialises checks and ledger writes per person:
-two agents sending to one person at the same instant cannot both pass a cap.
+`fetch_facts` is the only place facts are read for a decision: every Contact Preference holding
+any of the people's keys, with its Contact Attempts since the furthest any rule looks back (an
+index range read on (person, timestamp)) — one joined query for a check. On the send path the
+same facts are read with row locks on each person, which serialises checks and ledger writes per
+person: two agents sending to one person at the same instant cannot both pass a cap.
 """
 
 from __future__ import annotations
@@ -80,26 +80,73 @@ def reply_window() -> timedelta:
 	return timedelta(hours=72 if hours is None else hours)
 
 
+PREFERENCE_FIELDS = """p.name, p.person_name, p.status, p.paused_until, p.reason, p.source,
+	p.status_set_by, p.status_set_on, p.opt_out_email, p.opt_out_call, p.opt_out_sms, p.opt_out_whatsapp"""
+ATTEMPT_FIELDS = """a.name as attempt, a.`timestamp` as at, a.channel, a.direction, a.outcome, a.agent,
+	a.reference_doctype, a.reference_name"""
+
+
 def fetch_facts(keys: set[str], since, lock: bool = False) -> list[dict]:
-	"""Preferences holding any of `keys`, each joined to its ledger rows since `since`."""
+	"""Preferences holding any of `keys`, each joined to its ledger rows since `since`.
+
+	Read-only (a check): one joined query, an index read on identity and a range read on
+	(person, timestamp). On the send path (`lock`): the same facts by three single-table locking
+	reads, which see what other transactions committed meanwhile (in a joined locking read
+	MariaDB returned a stale view of the joined attempts table). The person rows are the
+	serialisation point (`for update`); key rows are locked in share mode only (see
+	`ledger.person_for` for why).
+	"""
 	if not keys:
 		return []
+	if lock:
+		return _fetch_locked(keys, since)
 	return frappe.db.sql(
 		f"""
-		select k.identity, p.name, p.person_name, p.status, p.paused_until, p.reason, p.source,
-			p.status_set_by, p.status_set_on, p.opt_out_email, p.opt_out_call, p.opt_out_sms,
-			p.opt_out_whatsapp,
-			a.name as attempt, a.`timestamp` as at, a.channel, a.direction, a.outcome, a.agent,
-			a.reference_doctype, a.reference_name
+		select k.identity, {PREFERENCE_FIELDS}, {ATTEMPT_FIELDS}
 		from `tabContact Preference Key` k
 		join `tabContact Preference` p on p.name = k.parent
 		left join `tabContact Attempt` a on a.person = p.name and a.`timestamp` >= %(since)s
 		where k.parenttype = 'Contact Preference' and k.identity in %(keys)s
-		{"for update" if lock else ""}
 		""",
 		{"keys": tuple(keys), "since": since},
 		as_dict=True,
 	)
+
+
+def _fetch_locked(keys: set[str], since) -> list[dict]:
+	held = frappe.db.sql(
+		"""select identity, parent from `tabContact Preference Key`
+		where parenttype = 'Contact Preference' and identity in %(keys)s lock in share mode""",
+		{"keys": tuple(keys)},
+	)
+	persons = tuple(sorted({parent for _identity, parent in held}))
+	if not persons:
+		return []
+	prefs = {
+		r.name: r
+		for r in frappe.db.sql(
+			f"select {PREFERENCE_FIELDS} from `tabContact Preference` p where p.name in %(persons)s order by p.name for update",
+			{"persons": persons},
+			as_dict=True,
+		)
+	}
+	ledger = frappe.db.sql(
+		f"""select a.person, {ATTEMPT_FIELDS} from `tabContact Attempt` a
+		where a.person in %(persons)s and a.`timestamp` >= %(since)s lock in share mode""",
+		{"persons": persons, "since": since},
+		as_dict=True,
+	)
+	rows = []
+	for identity, parent in held:
+		pref = prefs.get(parent)
+		if not pref:
+			continue
+		mine = [a for a in ledger if a.person == parent] or [frappe._dict(attempt=None)]
+		rows.extend(
+			frappe._dict(pref, identity=identity, **{k: v for k, v in a.items() if k != "person"})
+			for a in mine
+		)
+	return rows
 
 
 def to_preference(row: dict) -> core.Preference:
@@ -136,12 +183,14 @@ def decide_for_people(
 ) -> Verdict:
 	"""The decision for contacting every one of `persons` (sets of keys) on `channel`."""
 	channel = normalize_channel(channel)
-	now = now or clock.now()
 	window = reply_window()
 	active = rules.enabled_rules()
 	horizon = max([window, *(r.horizon for r in active)])
 	keys = set().union(*persons) if persons else set()
-	rows = fetch_facts(keys, clock.naive(now - horizon), lock=lock)
+	rows = fetch_facts(keys, clock.naive((now or clock.now()) - horizon), lock=lock)
+	# Read the clock after the (possibly locking) read: touches committed while this one waited
+	# for the person's lock happened before "now", and count.
+	now = now or clock.now()
 	roles = frozenset(frappe.get_roles()) if roles is None else roles
 	verdicts = [
 		_decide_one(p, [r for r in rows if r.identity in p], channel, now, window, active, record, roles)

@@ -13,6 +13,10 @@ from humane_crm import clock
 from humane_crm.contact import PersonVerdict
 from humane_crm.policy import decision as core
 
+# A second insert of a unique identity: Frappe raises UniqueValidationError for a `unique` field
+# (DuplicateEntryError for a duplicate name).
+DUPLICATE = (frappe.DuplicateEntryError, frappe.UniqueValidationError)
+
 OUTCOME_LABELS = {
 	core.ALLOW: "Allowed",
 	core.WARN: "Warned",
@@ -25,8 +29,8 @@ OUTCOME_LABELS = {
 def persons_holding(keys, lock: bool = False) -> dict[str, str]:
 	"""key → Contact Preference name, for the keys that belong to someone.
 
-	`lock` makes it a locking read, which sees rows committed after this transaction began
-	(a plain read under REPEATABLE READ would not)."""
+	`lock` makes it a locking read (in share mode), which sees rows committed after this
+	transaction began (a plain read under REPEATABLE READ would not)."""
 	if not keys:
 		return {}
 	rows = frappe.db.sql(
@@ -38,14 +42,21 @@ def persons_holding(keys, lock: bool = False) -> dict[str, str]:
 
 
 def person_for(keys: frozenset, title: str | None = None) -> str:
-	"""The Contact Preference for these keys; created, or taught the keys it lacks, as needed."""
+	"""The Contact Preference for these keys; created, or taught the keys it lacks, as needed.
+
+	When two first contacts race to create the same person, the loser's insert of the unique key
+	fails: it rolls back to a savepoint and finds the winner's person with a locking read (a plain
+	read under REPEATABLE READ would not see it). The loser keeps a shared lock on that key row —
+	InnoDB keeps it even after the savepoint rollback — which is why the send path locks key rows
+	only in share mode and serialises on the person row instead (see `contact._fetch_locked`):
+	two losers never both wait to upgrade a shared lock, so they cannot deadlock.
+	"""
 	held = persons_holding(keys)
 	if not held:
 		frappe.db.savepoint("humane_crm_person")
 		try:
 			return _new_person(keys, title)
-		except frappe.DuplicateEntryError:
-			# Someone created this person first: undo our half-written one and use theirs.
+		except DUPLICATE:
 			frappe.db.rollback(save_point="humane_crm_person")
 			held = persons_holding(keys, lock=True)
 	name = min(held.values())
@@ -70,16 +81,29 @@ def _new_person(keys: frozenset, title: str | None) -> str:
 
 
 def _add_keys(name: str, keys: list[str]) -> None:
-	doc = frappe.get_doc("Contact Preference", name)
-	for key in keys:
-		doc.append("identities", {"identity": key})
-	doc.flags.ignore_permissions = True
-	frappe.db.savepoint("humane_crm_keys")
-	try:
-		doc.save()
-	except frappe.DuplicateEntryError:
-		# Another person already holds one of them; both keep counting as the same human.
-		frappe.db.rollback(save_point="humane_crm_keys")
+	"""Teach a person keys it lacks, row by row (the person may have been committed by another
+	transaction after this one's snapshot, so it is not loaded as a document)."""
+	idx = frappe.db.sql(
+		"select coalesce(max(idx), 0) from `tabContact Preference Key` where parent = %s", name
+	)[0][0]
+	for i, key in enumerate(keys, start=idx + 1):
+		row = frappe.get_doc(
+			{
+				"doctype": "Contact Preference Key",
+				"parent": name,
+				"parenttype": "Contact Preference",
+				"parentfield": "identities",
+				"identity": key,
+				"kind": "Phone" if key.startswith("+") else "Email",
+				"idx": i,
+			}
+		)
+		frappe.db.savepoint("humane_crm_keys")
+		try:
+			row.db_insert()
+		except DUPLICATE:
+			# Another person already holds it; both keep counting as the same human.
+			frappe.db.rollback(save_point="humane_crm_keys")
 
 
 def record(
@@ -98,10 +122,12 @@ def record(
 ) -> str:
 	"""Append one row to the ledger and return its name."""
 	keys = person.keys if isinstance(person, PersonVerdict) else person
+	# The send path resolved and locked its people already: reuse them rather than look again.
+	known = person.persons if isinstance(person, PersonVerdict) else None
 	attempt = frappe.get_doc(
 		{
 			"doctype": "Contact Attempt",
-			"person": person_for(keys, title),
+			"person": min(known) if known else person_for(keys, title),
 			"timestamp": clock.naive(at or clock.now()),
 			"direction": direction,
 			"channel": channel,
@@ -117,5 +143,8 @@ def record(
 		}
 	)
 	attempt.flags.ignore_permissions = True
+	# The person may have been committed by another transaction after this one's snapshot (we hold
+	# its row lock); a plain-read link check would not see it.
+	attempt.flags.ignore_links = True
 	attempt.insert()
 	return attempt.name
