@@ -131,6 +131,7 @@ def check_contacts(recipients: list | str, channel: str = "Email") -> list[dict]
 	persons = [frozenset({k}) for _r, k in keyed if k]
 	verdict = contact.decide_for_people(list(dict.fromkeys(persons)), channel)
 	by_keys = {p.keys: p for p in verdict.people}
+	plain_yes = _("Contact is allowed now.")
 	out = []
 	for recipient, key in keyed:
 		if not key:
@@ -144,6 +145,21 @@ def check_contacts(recipients: list | str, channel: str = "Email") -> list[dict]
 			)
 			continue
 		person = by_keys[frozenset({key})]
+		if person.decision.outcome == core.ALLOW and not person.decision.reasons:
+			# Nothing spoke: the short answer, without building sentences nobody needs.
+			out.append(
+				{
+					"recipient": recipient,
+					"allowed": True,
+					"outcome": core.ALLOW,
+					"channel": verdict.channel,
+					"summary": plain_yes,
+					"reasons": [],
+					"next_allowed_at": None,
+					"keys": [key],
+				}
+			)
+			continue
 		one = contact.Verdict(verdict.channel, person.decision, [person])
 		out.append({"recipient": recipient, **as_dict(one)})
 	return out

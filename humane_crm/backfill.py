@@ -61,7 +61,7 @@ def run(batch_size: int = 500, progress: Callable[[str, int, int], None] | None 
 				break
 			last = (batch[-1].creation, batch[-1].name)
 			done = _already_recorded(doctype, [d.name for d in batch])
-			records: dict = {}
+			records: dict = {"__persons__": {}}
 			values = []
 			for source in batch:
 				summary.scanned[doctype] += 1
@@ -132,12 +132,20 @@ def _record(records: dict, doctype, name) -> people.RecordFacts:
 	return records[(doctype, name)]
 
 
-def _row(person, at, direction, channel, outcome, agent, key, record, source, reason) -> tuple:
+def _person(records: dict, keys: frozenset, title) -> str:
+	"""The person for these keys, remembered for the rest of the batch."""
+	cache = records["__persons__"]
+	if keys not in cache:
+		cache[keys] = ledger.person_for(keys, title)
+	return cache[keys]
+
+
+def _row(person, at, direction, channel, outcome, agent, key, record, source, reason, records) -> tuple:
 	mine = record.doctype and any(person & p for p in record.people)
 	now = clock.naive(clock.now())
 	return (
 		frappe.generate_hash(length=10),
-		ledger.person_for(person, record.title if mine else None),
+		_person(records, person, record.title if mine else None),
 		at,
 		direction,
 		channel,
@@ -169,11 +177,11 @@ def _communication_rows(c, records) -> list[tuple]:
 			return []
 		match = [p for p in record.people if key in p]
 		person = frozenset().union(*match) if match else frozenset({key})
-		return [_row(person, at, "Inbound", "Email", "Received", None, key, record, source, None)]
+		return [_row(person, at, "Inbound", "Email", "Received", None, key, record, source, None, records)]
 	keys = split_emails(", ".join(filter(None, (c.recipients, c.cc, c.bcc))))
 	reason = _("Backfilled: sent before Humane CRM counted it")
 	return [
-		_row(person, at, "Outbound", "Email", "Allowed", c.owner, None, record, source, reason)
+		_row(person, at, "Outbound", "Email", "Allowed", c.owner, None, record, source, reason, records)
 		for person in people.reached(keys, list(record.people))
 	]
 
@@ -200,6 +208,7 @@ def _call_rows(log, records) -> list[tuple]:
 			record,
 			source,
 			_("Backfilled: called before Humane CRM counted it") if outgoing else None,
+			records,
 		)
 	]
 	if log.status == "Completed":
@@ -215,6 +224,7 @@ def _call_rows(log, records) -> list[tuple]:
 				record,
 				source,
 				None,
+				records,
 			)
 		)
 	return rows

@@ -192,8 +192,13 @@ def decide_for_people(
 	# for the person's lock happened before "now", and count.
 	now = now or clock.now()
 	roles = frozenset(frappe.get_roles()) if roles is None else roles
+	by_identity: dict[str, list] = {}
+	for row in rows:
+		by_identity.setdefault(row.identity, []).append(row)
 	verdicts = [
-		_decide_one(p, [r for r in rows if r.identity in p], channel, now, window, active, record, roles)
+		_decide_one(
+			p, [r for k in p for r in by_identity.get(k, ())], channel, now, window, active, record, roles
+		)
 		for p in persons
 	]
 	return Verdict(channel, core.strictest([v.decision for v in verdicts]), verdicts, record)

@@ -73,18 +73,19 @@ def record_people(doctype: str | None, name: str | None) -> list[Person]:
 	return list(record_facts(doctype, name).people)
 
 
-def _fields(doctype: str, *names: str) -> list[str]:
-	meta = frappe.get_meta(doctype)
-	return [n for n in names if meta.has_field(n)]
+def _row(doctype: str, name: str, *fields: str) -> frappe._dict | None:
+	"""One record's fields (those the doctype has), by a plain parameterised query: this runs for
+	every outbound touch, and frappe.db.get_value's field parsing costs more than the read."""
+	cache = frappe.local.cache.setdefault("humane_crm_fields", {})
+	if doctype not in cache:
+		meta = frappe.get_meta(doctype)
+		cache[doctype] = ", ".join(f"`{f}`" for f in fields if meta.has_field(f))
+	rows = frappe.db.sql(f"select {cache[doctype]} from `tab{doctype}` where name = %s", name, as_dict=True)
+	return rows[0] if rows else None
 
 
 def _lead(name: str) -> RecordFacts:
-	row = frappe.db.get_value(
-		"CRM Lead",
-		name,
-		_fields("CRM Lead", "email", "mobile_no", "phone", "status", "lead_name", TIME_ZONE_FIELD),
-		as_dict=True,
-	)
+	row = _row("CRM Lead", name, "email", "mobile_no", "phone", "status", "lead_name", TIME_ZONE_FIELD)
 	if not row:
 		return RecordFacts("CRM Lead", name)
 	person = keys_of([row.email], [row.mobile_no, row.phone])
@@ -94,11 +95,8 @@ def _lead(name: str) -> RecordFacts:
 
 
 def _deal(name: str) -> RecordFacts:
-	row = frappe.db.get_value(
-		"CRM Deal",
-		name,
-		_fields("CRM Deal", "email", "mobile_no", "phone", "lead", "status", "lead_name", TIME_ZONE_FIELD),
-		as_dict=True,
+	row = _row(
+		"CRM Deal", name, "email", "mobile_no", "phone", "lead", "status", "lead_name", TIME_ZONE_FIELD
 	)
 	if not row:
 		return RecordFacts("CRM Deal", name)

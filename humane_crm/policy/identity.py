@@ -25,6 +25,9 @@ def normalize_email(value: str | None) -> str | None:
 	"""
 	if not value or not isinstance(value, str):
 		return None
+	bare = value.strip().lower()
+	if _EMAIL.match(bare):  # the common case, without the cost of a full address parse
+		return bare
 	parsed = getaddresses([value.strip()])
 	if len(parsed) != 1:
 		return None
