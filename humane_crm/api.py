@@ -157,11 +157,25 @@ def check_contacts(recipients: list | str, channel: str = "Email") -> list[dict]
 					"reasons": [],
 					"next_allowed_at": None,
 					"keys": [key],
+					"attempts": [],
 				}
 			)
 			continue
 		one = contact.Verdict(verdict.channel, person.decision, [person])
-		out.append({"recipient": recipient, **as_dict(one)})
+		at = person.decision.next_allowed_at
+		out.append(
+			{
+				"recipient": recipient,
+				"allowed": one.allowed,
+				"outcome": person.decision.outcome,
+				"channel": verdict.channel,
+				"summary": summary(one),
+				"reasons": explain.reasons(one),
+				"next_allowed_at": {"site": at.isoformat() if at else None},
+				"keys": sorted(person.keys),
+				"attempts": attempt_list([person]),
+			}
+		)
 	return out
 
 
@@ -184,17 +198,22 @@ def as_dict(verdict: contact.Verdict, doctype: str | None = None, name: str | No
 		"person_time_zone": {"zone": person.zone.key, "source": person.zone_source}
 		if person and person.zone
 		else None,
-		"attempts": [
-			{"agent": a.agent, "at": a.at.isoformat(), "channel": a.channel, "record": a.reference}
-			for p in verdict.people
-			for a in p.inputs.get("attempts", ())
-		],
+		"attempts": attempt_list(verdict.people),
 		"keys": sorted(set().union(*(p.keys for p in verdict.people))) if verdict.people else [],
 		"people": [
 			{"keys": sorted(p.keys), "outcome": p.decision.outcome, "preferences": p.persons}
 			for p in verdict.people
 		],
 	}
+
+
+def attempt_list(people_) -> list[dict]:
+	"""The touches that counted: who, when, channel, record."""
+	return [
+		{"agent": a.agent, "at": a.at.isoformat(), "channel": a.channel, "record": a.reference}
+		for p in people_
+		for a in p.inputs.get("attempts", ())
+	]
 
 
 def summary(verdict: contact.Verdict, doctype=None, name=None) -> str:

@@ -8,7 +8,11 @@ from frappe.utils import get_datetime, get_system_timezone, now_datetime
 
 
 def site_zone() -> ZoneInfo:
-	return ZoneInfo(get_system_timezone())
+	"""The site's zone (read once per request: it is asked for every row of a decision)."""
+	zone = frappe.local.cache.get("humane_crm_site_zone")
+	if zone is None:
+		zone = frappe.local.cache["humane_crm_site_zone"] = ZoneInfo(get_system_timezone())
+	return zone
 
 
 def now() -> datetime:
@@ -20,7 +24,7 @@ def aware(value) -> datetime | None:
 	"""A value read from the database (naive, site zone) as an aware datetime."""
 	if not value:
 		return None
-	dt = get_datetime(value)
+	dt = value if isinstance(value, datetime) else get_datetime(value)
 	return dt if dt.tzinfo else dt.replace(tzinfo=site_zone())
 
 

@@ -17,7 +17,7 @@ import frappe
 
 from humane_crm import clock, people, rules
 from humane_crm.policy import decision as core
-from humane_crm.policy.cadence import Attempt, zone_or
+from humane_crm.policy.cadence import UTC, Attempt, zone_or
 
 CHANNEL_FIELDS = {
 	"Email": "opt_out_email",
@@ -195,20 +195,29 @@ def decide_for_people(
 	by_identity: dict[str, list] = {}
 	for row in rows:
 		by_identity.setdefault(row.identity, []).append(row)
+	memo: dict = {}  # people with nothing on record decide alike, per zone (a mass send's common case)
 	verdicts = [
 		_decide_one(
-			p, [r for k in p for r in by_identity.get(k, ())], channel, now, window, active, record, roles
+			p,
+			[r for k in p for r in by_identity.get(k, ())],
+			channel,
+			now,
+			window,
+			active,
+			record,
+			roles,
+			memo,
 		)
 		for p in persons
 	]
 	return Verdict(channel, core.strictest([v.decision for v in verdicts]), verdicts, record)
 
 
-def _decide_one(keys, rows, channel, now, window, active, record, roles) -> PersonVerdict:
+def _decide_one(keys, rows, channel, now, window, active, record, roles, memo=None) -> PersonVerdict:
 	prefs = {r.name: r for r in rows}
 	ledger = {r.attempt: r for r in rows if r.attempt}.values()
 	attempts = tuple(
-		Attempt(clock.aware(r.at), r.channel, r.agent, r.reference_name)
+		Attempt(clock.aware(r.at).astimezone(UTC), r.channel, r.agent, r.reference_name)
 		for r in ledger
 		if r.direction == "Outbound" and r.outcome in COUNTED
 	)
@@ -233,7 +242,20 @@ def _decide_one(keys, rows, channel, now, window, active, record, roles) -> Pers
 	title = next((prefs[n].person_name for n in sorted(prefs) if prefs[n].person_name), None)
 	if not title and mine:
 		title = record.title
-	return PersonVerdict(keys, core.decide(**inputs), sorted(prefs), title, zone, zone_source, inputs)
+	plain = not (attempts or conversations or inbound) and all(_is_plain(p) for p in inputs["preferences"])
+	if memo is not None and plain:
+		memo_key = (zone.key, inputs["doctype"], inputs["status"])
+		if memo_key not in memo:
+			memo[memo_key] = core.decide(**{**inputs, "preferences": ()})
+		decision = memo[memo_key]
+	else:
+		decision = core.decide(**inputs)
+	return PersonVerdict(keys, decision, sorted(prefs), title, zone, zone_source, inputs)
+
+
+def _is_plain(preference: core.Preference) -> bool:
+	"""A preference that says nothing: open, no opt-outs."""
+	return preference.status == core.OPEN and not preference.opted_out
 
 
 def decide_for_record(doctype: str, name: str, channel: str, now=None) -> Verdict:

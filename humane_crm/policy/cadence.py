@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 UTC = timezone.utc
@@ -114,14 +115,14 @@ def violations(
 	"""Every constraint of `rule` that one more touch at `at` would break."""
 	at = at.astimezone(UTC)
 	found: list[Violation] = []
-	mine = sorted((a for a in attempts if rule.counts(a) and a.at.astimezone(UTC) <= at), key=lambda a: a.at)
+	mine = sorted((a for a in attempts if rule.counts(a) and _utc(a.at) <= at), key=lambda a: _utc(a.at))
 
 	if rule.max_attempts and rule.window:
 		since = at - rule.window
-		counted = [a for a in mine if a.at.astimezone(UTC) > since]
+		counted = [a for a in mine if _utc(a.at) > since]
 		if len(counted) >= rule.max_attempts:
 			# The touch is allowed once enough of the counted attempts have aged out of the window.
-			until = counted[len(counted) - rule.max_attempts].at.astimezone(UTC) + rule.window
+			until = _utc(counted[len(counted) - rule.max_attempts].at) + rule.window
 			found.append(
 				Violation(
 					rule,
@@ -138,7 +139,7 @@ def violations(
 
 	if rule.min_gap and mine:
 		last = mine[-1]
-		until = last.at.astimezone(UTC) + rule.min_gap
+		until = _utc(last.at) + rule.min_gap
 		if at < until:
 			found.append(Violation(rule, GAP, until, {"gap": rule.min_gap, "last": last}))
 
@@ -171,6 +172,11 @@ def violations(
 	return found
 
 
+def _utc(dt: datetime) -> datetime:
+	return dt if dt.tzinfo is UTC else dt.astimezone(UTC)
+
+
+@lru_cache(maxsize=4096)
 def _windows(rule: Rule, day: date, zone: ZoneInfo) -> tuple[datetime, datetime] | None:
 	"""The allowed interval (UTC) that starts on local `day`, or None when `day` is not allowed."""
 	if day.weekday() not in rule.weekdays:
@@ -183,6 +189,7 @@ def _windows(rule: Rule, day: date, zone: ZoneInfo) -> tuple[datetime, datetime]
 	return (start, end) if end > start else None
 
 
+@lru_cache(maxsize=4096)
 def next_open(rule: Rule, at: datetime, zone: ZoneInfo) -> datetime:
 	"""`at` itself when allowed hours and weekdays admit it, else the next instant they do."""
 	at = at.astimezone(UTC)

@@ -10,6 +10,7 @@
 			frm.add_custom_button(__("Pause contact"), () => humane_crm.pause(frm), group);
 			frm.add_custom_button(__("Do Not Contact"), () => humane_crm.do_not_contact(frm), group);
 			frm.add_custom_button(__("Allow contact again"), () => humane_crm.reopen(frm), group);
+			frm.add_custom_button(__("Override next contact"), () => humane_crm.override(frm), group);
 		},
 	});
 });
@@ -64,6 +65,24 @@ Object.assign(humane_crm, {
 			(v) => humane_crm.set(frm, { status: "Do Not Contact", ...v }),
 			__("Do Not Contact"),
 			__("Set Do Not Contact")
+		);
+	},
+
+	override(frm) {
+		frappe.prompt(
+			[
+				{ fieldname: "channel", fieldtype: "Select", label: __("Channel"), options: "Email\nCall\nSMS\nWhatsApp", default: "Email", reqd: 1 },
+				{ fieldname: "reason", fieldtype: "Small Text", label: __("Why this cannot wait"), reqd: 1 },
+			],
+			(v) =>
+				frappe
+					.call("humane_crm.api.override_next_contact", { doctype: frm.doctype, name: frm.docname, ...v })
+					.then((r) => {
+						frappe.show_alert({ message: r.message.message, indicator: r.message.passes.length ? "orange" : "green" });
+						humane_crm.show_status(frm);
+					}),
+			__("Override next contact"),
+			__("Take a single pass")
 		);
 	},
 
