@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from frappe import _
-from frappe.utils import format_datetime, get_fullname
+from frappe.utils import get_fullname
 
 from humane_crm import clock
 from humane_crm.contact import PersonVerdict, Verdict
@@ -12,10 +12,11 @@ from humane_crm.policy import decision as core
 
 
 def when(dt) -> str:
-	"""A time as the site writes it, with the zone named."""
+	"""A time on the site's clock, unambiguous in any locale, with the zone named (and cheap: a
+	batch refusal writes several per person)."""
 	if dt is None:
 		return ""
-	return f"{format_datetime(clock.naive(dt))} ({clock.site_zone().key})"
+	return f"{clock.naive(dt).strftime('%a %Y-%m-%d %H:%M')} ({clock.site_zone().key})"
 
 
 def when_for_user(dt) -> str:

@@ -4,7 +4,7 @@ import random
 from datetime import timedelta
 
 import frappe
-from frappe.utils import add_days, format_datetime, now_datetime
+from frappe.utils import add_days, now_datetime
 
 from humane_crm import rules
 from humane_crm.exceptions import ChannelOptedOutError, ContactPausedError, ContactRefused, DoNotContactError
@@ -235,7 +235,7 @@ class TestPausesAndOptOuts(HumaneTestCase):
 		message = str(refused.exception)
 		self.assertIn("paused until", message)
 		self.assertIn("Next contact allowed", message)
-		self.assertIn(format_datetime(until), message)
+		self.assertIn(until.strftime("%a %Y-%m-%d %H:%M"), message)
 
 	def test_a_pause_needs_a_future_end(self):
 		from humane_crm.exceptions import InvalidPreferenceError
