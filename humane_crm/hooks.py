@@ -44,6 +44,8 @@ doc_events = {
 		"after_insert": "humane_crm.events.call_log.after_insert",
 		"on_update": "humane_crm.events.call_log.on_update",  # a completed call starts a cool-off
 	},
+	# The site's country is the default region for phone numbers.
+	"System Settings": {"on_update": "humane_crm.people.clear_region_cache"},
 	# The person's time zone (a custom field), validated.
 	"CRM Lead": {"validate": "humane_crm.events.crm_record.validate"},
 	"CRM Deal": {"validate": "humane_crm.events.crm_record.validate"},

@@ -23,15 +23,30 @@ from humane_crm.policy.identity import (
 Person = frozenset  # of identity keys
 
 
+REGION_CACHE_KEY = "humane_crm:default_region"
+
+
 def default_region() -> str | None:
-	"""The region for phone numbers written without a country code."""
+	"""The region for phone numbers written without a country code (cached until either setting changes)."""
 	if "humane_crm_region" not in frappe.local.cache:
-		region = frappe.db.get_single_value("Humane CRM Settings", "default_region")
-		if not region:
-			country = frappe.db.get_single_value("System Settings", "country")
-			region = frappe.db.get_value("Country", country, "code") if country else None
-		frappe.local.cache["humane_crm_region"] = (region or "").upper() or None
+		frappe.local.cache["humane_crm_region"] = (
+			frappe.cache.get_value(REGION_CACHE_KEY, _read_region) or None
+		)
 	return frappe.local.cache["humane_crm_region"]
+
+
+def _read_region() -> str:
+	region = frappe.db.get_single_value("Humane CRM Settings", "default_region")
+	if not region:
+		country = frappe.db.get_single_value("System Settings", "country")
+		region = frappe.db.get_value("Country", country, "code") if country else None
+	return (region or "").upper()
+
+
+def clear_region_cache(doc=None, method=None) -> None:
+	"""On saving Humane CRM Settings or System Settings (its country)."""
+	frappe.cache.delete_value(REGION_CACHE_KEY)
+	frappe.local.cache.pop("humane_crm_region", None)
 
 
 def email_key(value: str | None) -> str | None:

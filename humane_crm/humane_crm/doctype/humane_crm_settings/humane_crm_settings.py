@@ -19,4 +19,6 @@ class HumaneCRMSettings(Document):
 				)
 
 	def on_update(self):
-		frappe.local.cache.pop("humane_crm_region", None)
+		from humane_crm.people import clear_region_cache
+
+		clear_region_cache()
