@@ -180,20 +180,18 @@ def record_inbound(
 	"""Note a person's own message on `channel`: it opens the reply window on that channel."""
 	if not key or checks_off():
 		return None
-	record = people.record_facts(*reference)
-	match = [p for p in record.people if key in p]
-	if not match and not ledger.persons_holding({key}):
+	person, reference, title = _person_behind(key, reference)
+	if reference == (None, None) and not ledger.persons_holding({key}):
 		return None  # a stranger writing to a record we do not track: nobody to answer yet
-	person = frozenset().union(*match) if match else frozenset({key})
 	return ledger.record(
 		person,
 		channel,
 		"Inbound",
 		outcome,
-		reference=reference if match else (None, None),
+		reference=reference,
 		source=(doc.doctype, doc.name),
 		agent=doc.get("owner") if doc.get("owner") not in (None, "Guest") else None,
-		title=record.title if match else None,
+		title=title,
 		key=key,
 	)
 
@@ -202,17 +200,25 @@ def record_conversation(doc, channel: str, key: str | None, reference: tuple) ->
 	"""A completed call: a conversation, which starts a rule's cool-off."""
 	if not key or checks_off():
 		return None
-	record = people.record_facts(*reference)
-	match = [p for p in record.people if key in p]
-	person = frozenset().union(*match) if match else frozenset({key})
+	person, reference, title = _person_behind(key, reference)
 	return ledger.record(
 		person,
 		channel,
 		"Outbound" if doc.get("type") == "Outgoing" else "Inbound",
 		"Conversation",
-		reference=reference if match else (None, None),
+		reference=reference,
 		source=(doc.doctype, doc.name),
-		title=record.title if match else None,
+		title=title,
 		key=key,
 		at=clock.now(),
 	)
+
+
+def _person_behind(key: str, reference: tuple) -> tuple[frozenset, tuple, str | None]:
+	"""The person `key` belongs to on the referenced record (all their keys, the record, its title),
+	or just `key` when the record does not know it."""
+	record = people.record_facts(*reference)
+	match = [p for p in record.people if key in p]
+	if not match:
+		return frozenset({key}), (None, None), None
+	return frozenset().union(*match), reference, record.title
