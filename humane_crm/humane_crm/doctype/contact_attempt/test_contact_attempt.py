@@ -48,4 +48,14 @@ class TestContactAttempt(HumaneTestCase):
 			("x", "2026-01-01"),
 			as_dict=True,
 		)
-		self.assertEqual(plan[0].key, "person_timestamp_index")
+		self.assertEqual(plan[0].key, "person_timeline_index")
+
+	def test_a_batch_reads_what_decides_from_the_index_alone(self):
+		plan = frappe.db.sql(
+			"""explain select name, `timestamp`, channel, direction, outcome from `tabContact Attempt`
+			where person = %s and `timestamp` >= %s""",
+			("x", "2026-01-01"),
+			as_dict=True,
+		)
+		self.assertEqual(plan[0].key, "person_timeline_index")
+		self.assertIn("Using index", plan[0].Extra)  # no table row is read
