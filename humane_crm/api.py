@@ -129,7 +129,7 @@ def check_contacts(recipients: list | str, channel: str = "Email") -> list[dict]
 	given = _as_list(recipients)
 	keyed = [(r, people.email_key(r) or people.phone_key(r)) for r in given]
 	persons = [frozenset({k}) for _r, k in keyed if k]
-	verdict = contact.decide_for_people(list(dict.fromkeys(persons)), channel)
+	verdict = contact.decide_for_people(list(dict.fromkeys(persons)), channel, batch=True)
 	by_keys = {p.keys: p for p in verdict.people}
 	plain_yes = _("Contact is allowed now.")
 	out = []

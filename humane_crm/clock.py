@@ -24,7 +24,12 @@ def aware(value) -> datetime | None:
 	"""A value read from the database (naive, site zone) as an aware datetime."""
 	if not value:
 		return None
-	dt = value if isinstance(value, datetime) else get_datetime(value)
+	if isinstance(value, datetime):
+		dt = value
+	elif isinstance(value, str):
+		dt = datetime.fromisoformat(value)  # what the database gives as text: cheap to parse
+	else:
+		dt = get_datetime(value)
 	return dt if dt.tzinfo else dt.replace(tzinfo=site_zone())
 
 

@@ -66,6 +66,7 @@ class Attempt:
 	channel: str
 	agent: str | None = None
 	reference: str | None = None
+	id: str | None = None  # the ledger row, when it came from one
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from email.utils import getaddresses
+from functools import lru_cache
 
 import phonenumbers
 
@@ -47,6 +48,7 @@ def split_emails(value: str | None) -> list[str]:
 	return out
 
 
+@lru_cache(maxsize=4096)  # parsing a number is the costly part of reading a record's people
 def normalize_phone(value: str | None, default_region: str | None = None) -> str | None:
 	"""A phone key in E.164, or None when `value` is not a possible phone number.
 
@@ -84,6 +86,7 @@ def is_email_key(key: str) -> bool:
 	return "@" in key
 
 
+@lru_cache(maxsize=4096)
 def phone_time_zones(key: str) -> tuple[str, ...]:
 	"""The time zones `phonenumbers` associates with a phone key (empty when unknown)."""
 	try:

@@ -276,12 +276,17 @@ class TestBatchAndBackfill(CadenceTestCase):
 		small = [self.email, "nobody@example.com", "not an address"]
 		big = small + [f"p{i}@example.com" for i in range(60)]
 		check_contacts(small, "Email")  # warm the rule and settings caches
-		with self.assertQueryCount(1):
+		# One query decides; one more names who made the touches behind the refusals.
+		with self.assertQueryCount(2):
 			answers = check_contacts(small, "Email")
-		with self.assertQueryCount(1):
+		with self.assertQueryCount(2):
 			check_contacts(big, "Email")
+		with self.assertQueryCount(1):
+			check_contacts(big[1:], "Email")  # nobody with a history: nothing to explain
 		by = {a["recipient"]: a for a in answers}
 		self.assertEqual(by[self.email]["outcome"], "block")
+		self.assertEqual([a["agent"] for a in by[self.email]["attempts"]], [AGENT])
+		self.assertEqual([a["record"] for a in by[self.email]["attempts"]], [self.lead.name])
 		self.assertIn("gap", kinds(by[self.email]))  # a day between touches
 		self.assertNotIn("gap", kinds(by["nobody@example.com"]))
 		self.assertEqual(by["nobody@example.com"]["attempts"], [])
