@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from frappe import _
+import frappe
 from frappe.utils import get_fullname
 
 from humane_crm import clock
 from humane_crm.contact import PersonVerdict, Verdict
 from humane_crm.policy import cadence
 from humane_crm.policy import decision as core
+
+
+def _(msg: str, context: str | None = None) -> str:
+	"""`frappe._`, remembered for the request: a batch's refusals ask for the same few sentences
+	thousands of times (Frappe's extractor still finds every `_("…")` below)."""
+	memo = frappe.local.cache.setdefault("humane_crm_translated", {})
+	key = (frappe.local.lang, msg, context)
+	if key not in memo:
+		memo[key] = frappe._(msg, context=context)
+	return memo[key]
 
 
 def when(dt) -> str:
