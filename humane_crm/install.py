@@ -12,10 +12,7 @@ def before_install():
 
 
 def after_install():
-	add_roles()
-	add_default_settings()
-	add_custom_fields()
-	add_default_rules()
+	after_migrate()
 	frappe.db.commit()
 
 
@@ -24,6 +21,40 @@ def after_migrate():
 	add_default_settings()
 	add_custom_fields()
 	add_default_rules()
+	add_template_permissions()
+	review_existing_templates()
+
+
+# Agents write templates and submit them; reviewers read and review them. Frappe gives Email
+# Template only to System Manager (and read to desk users): these rows are added to it, and removed
+# again on uninstall (with the rest of its custom permissions, when it had none before).
+TEMPLATE_PERMISSIONS = {
+	"Sales User": ("read", "write", "create"),
+	"Sales Manager": ("read", "write", "create"),
+	"Template Reviewer": ("read", "write"),
+}
+
+
+def add_template_permissions():
+	from frappe.permissions import add_permission, update_permission_property
+
+	if not frappe.db.exists("Custom DocPerm", {"parent": "Email Template"}):
+		frappe.db.set_single_value("Humane CRM Settings", "template_permissions_were_standard", 1)
+	for role, ptypes in TEMPLATE_PERMISSIONS.items():
+		if frappe.db.exists("Custom DocPerm", {"parent": "Email Template", "role": role, "permlevel": 0}):
+			continue
+		add_permission("Email Template", role, 0, "read")
+		for ptype in ptypes:
+			update_permission_property("Email Template", role, 0, ptype, 1, validate=False)
+	frappe.clear_cache(doctype="Email Template")
+
+
+def review_existing_templates():
+	from humane_crm import review
+
+	count = review.grandfather_existing_templates()
+	if count:
+		click.secho(f"* Gave {count} existing Email Template(s) a review state")
 
 
 def add_custom_fields():
@@ -88,3 +119,7 @@ def add_default_settings():
 		settings.reply_window_hours = 72
 		settings.flags.ignore_permissions = True
 		settings.save()
+	if not frappe.db.exists(
+		"Singles", {"doctype": "Humane CRM Settings", "field": "personal_note_min_chars"}
+	):
+		frappe.db.set_single_value("Humane CRM Settings", "personal_note_min_chars", 40)

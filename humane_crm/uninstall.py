@@ -11,6 +11,7 @@ from humane_crm.install import ROLES
 
 def before_uninstall():
 	ours = frappe.get_all("DocType", filters={"module": "Humane CRM"}, pluck="name")
+	remove_template_permissions()
 	custom_fields.uninstall()
 	remove_records_about(ours)
 	remove_settings(ours)
@@ -28,8 +29,23 @@ def remove_records_about(doctypes):
 		("ToDo", "reference_type"),
 		("Deleted Document", "deleted_doctype"),
 		("Access Log", "export_from"),
+		("Notification Log", "document_type"),
 	):
 		frappe.db.delete(doctype, {field: ("in", doctypes)})
+
+
+def remove_template_permissions():
+	"""Email Template's permissions as they were: ours removed, and Frappe's standard ones back
+	when the template had no custom permissions before the app."""
+	from humane_crm.install import TEMPLATE_PERMISSIONS
+
+	if frappe.db.get_single_value("Humane CRM Settings", "template_permissions_were_standard"):
+		frappe.db.delete("Custom DocPerm", {"parent": "Email Template"})
+	else:
+		frappe.db.delete(
+			"Custom DocPerm", {"parent": "Email Template", "role": ("in", list(TEMPLATE_PERMISSIONS))}
+		)
+	frappe.clear_cache(doctype="Email Template")
 
 
 def remove_settings(doctypes):

@@ -135,6 +135,23 @@ class TestRest(IntegrationTestCase):
 			frappe.db.exists("Communication", {"subject": "Special offer", "recipients": self.email})
 		)
 
+	def test_email_make_over_http_with_a_placeholder_left_in_is_refused_naming_it(self):
+		response = self.request(
+			"post",
+			"/api/method/frappe.core.doctype.communication.email.make",
+			{
+				"doctype": "CRM Lead",
+				"name": self.lead.name,
+				"recipients": self.email,
+				"subject": "Hello",
+				"content": "<p>Dear %FIRST_NAME%, thank you for your visit.</p>",
+				"send_email": 0,
+			},
+		)
+		self.assertEqual(response.status_code, 417)
+		self.assertEqual(response.json["exc_type"], "UnfilledPlaceholderError")
+		self.assertIn("%FIRST_NAME%", response.json["_server_messages"])
+
 	def test_check_contact_over_http(self):
 		response = self.request(
 			"get",

@@ -1,0 +1,248 @@
+"""Reviewed templates on a real site: four eyes, edits void approval, and every outgoing message
+checked for placeholders, unapproved templates and missing personal notes."""
+
+import frappe
+
+from humane_crm import review
+from humane_crm.exceptions import (
+	PersonalNoteRequiredError,
+	SelfApprovalError,
+	TemplateNotApprovedError,
+	TemplateReviewError,
+	UnfilledPlaceholderError,
+)
+from humane_crm.tests import make_lead, make_user, send_email
+from humane_crm.tests.test_do_not_contact import AGENT, HumaneTestCase
+
+REVIEWER = "rita.reviewer@example.com"
+THANKS = (
+	"<p>Hi {{ lead_name }},</p><p>Thank you for visiting our store today. "
+	"It was a pleasure to help you; we hope to see you again soon.</p>"
+)
+
+
+def make_template(name: str, body: str = THANKS, subject: str = "Thank you", **fields):
+	return frappe.get_doc(
+		{"doctype": "Email Template", "name": name, "subject": subject, "response": body, **fields}
+	).insert()
+
+
+def rendered(lead_name: str) -> str:
+	return (
+		f"<p>Hi {lead_name},</p><p>Thank you for visiting our store today. "
+		"It was a pleasure to help you; we hope to see you again soon.</p>"
+	)
+
+
+class TemplateTestCase(HumaneTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		make_user(REVIEWER, "Sales User", "Template Reviewer")
+		make_user("admin.reviewer@example.com", "System Manager", "Template Reviewer")
+		frappe.get_doc("User", "Administrator").add_roles("Template Reviewer")
+		frappe.db.commit()
+
+	def setUp(self):
+		super().setUp()
+		review.clear_cache()
+		self.name = f"Thanks {frappe.generate_hash(length=6)}"
+
+	def tearDown(self):
+		super().tearDown()
+		review.clear_cache()
+
+	def reviewed(self, body: str = THANKS, **fields) -> str:
+		"""A template an agent wrote and a reviewer approved."""
+		frappe.set_user(AGENT)
+		make_template(self.name, body, **fields)
+		review.submit_for_review(self.name)
+		frappe.set_user(REVIEWER)
+		review.approve(self.name, "Warm, and no promises we cannot keep.")
+		frappe.set_user(AGENT)
+		return self.name
+
+
+class TestReviewLifeCycle(TemplateTestCase):
+	def test_a_second_person_approves_and_the_template_becomes_usable(self):
+		frappe.set_user(AGENT)
+		doc = make_template(self.name)
+		self.assertEqual((doc.humane_review_state, doc.enabled), ("Draft", 0))
+		self.assertEqual(review.submit_for_review(self.name)["review_state"], "In Review")
+		frappe.set_user(REVIEWER)
+		state = review.approve(self.name, "Looks kind.")
+		self.assertEqual(
+			(state["review_state"], state["enabled"], state["reviewed_by"]), ("Approved", 1, REVIEWER)
+		)
+		doc = frappe.get_doc("Email Template", self.name)
+		self.assertEqual(doc.humane_fingerprint, review.fingerprint_of(doc))
+		self.assertEqual(doc.humane_requested_by, AGENT)
+		history = frappe.get_all(
+			"Comment",
+			{"reference_doctype": "Email Template", "reference_name": self.name, "comment_type": "Workflow"},
+			pluck="content",
+			order_by="creation asc",
+		)
+		self.assertEqual(len(history), 2)
+		self.assertIn("submitted the template for review", history[0])
+		self.assertIn("approved the template", history[1])
+		self.assertIn("Looks kind.", history[1])
+
+	def test_the_author_cannot_approve_their_own_template_whatever_their_role(self):
+		# A reviewer, a System Manager who reviews, and Administrator: none approves their own.
+		for author in (REVIEWER, "admin.reviewer@example.com", "Administrator"):
+			with self.subTest(author=author):
+				frappe.set_user(author)
+				name = f"{self.name} {author}"
+				make_template(name)
+				review.submit_for_review(name)
+				with self.assertRaises(SelfApprovalError) as refused:
+					review.approve(name)
+				self.assertIn("four eyes", str(refused.exception))
+				self.assertEqual(
+					frappe.db.get_value("Email Template", name, "humane_review_state"), "In Review"
+				)
+
+	def test_the_last_editor_cannot_approve_either(self):
+		frappe.set_user(AGENT)
+		make_template(self.name)
+		frappe.set_user(REVIEWER)
+		doc = frappe.get_doc("Email Template", self.name)
+		doc.response = THANKS.replace("soon", "before long")
+		doc.save()
+		review.submit_for_review(self.name)
+		with self.assertRaises(SelfApprovalError) as refused:
+			review.approve(self.name)
+		self.assertIn("last changed its subject or body", str(refused.exception))
+
+	def test_only_a_template_reviewer_approves_and_changes_need_a_comment(self):
+		frappe.set_user(AGENT)
+		make_template(self.name)
+		review.submit_for_review(self.name)
+		make_user("sam.agent@example.com", "Sales User")
+		frappe.set_user("sam.agent@example.com")
+		with self.assertRaises(frappe.PermissionError):
+			review.approve(self.name)
+		frappe.set_user(REVIEWER)
+		with self.assertRaises(TemplateReviewError):
+			review.request_changes(self.name, "  ")
+		state = review.request_changes(self.name, "Do not promise a discount.")
+		self.assertEqual(state["review_state"], "Changes Requested")
+		with self.assertRaises(TemplateReviewError):
+			review.approve(self.name)  # not In Review any more
+		frappe.set_user(AGENT)
+		self.assertEqual(review.submit_for_review(self.name)["review_state"], "In Review")
+
+	def test_one_edit_later_it_is_draft_and_disabled(self):
+		self.reviewed()
+		doc = frappe.get_doc("Email Template", self.name)
+		doc.response = THANKS.replace("pleasure", "joy")
+		doc.save()
+		doc.reload()
+		self.assertEqual((doc.humane_review_state, doc.enabled), ("Draft", 0))
+		self.assertFalse(doc.humane_fingerprint)
+		self.assertTrue(
+			frappe.db.exists(
+				"Comment",
+				{
+					"reference_name": self.name,
+					"comment_type": "Workflow",
+					"content": ("like", "%back to Draft%"),
+				},
+			)
+		)
+
+	def test_whitespace_and_markup_edits_keep_the_approval(self):
+		self.reviewed()
+		doc = frappe.get_doc("Email Template", self.name)
+		doc.response = THANKS.replace("<p>Thank you", "<p>  <b>Thank</b> you")
+		doc.save()
+		self.assertEqual(frappe.db.get_value("Email Template", self.name, "humane_review_state"), "Approved")
+
+	def test_a_template_that_is_not_approved_cannot_be_enabled(self):
+		frappe.set_user(AGENT)
+		doc = make_template(self.name)
+		doc.enabled = 1
+		with self.assertRaises(TemplateNotApprovedError) as refused:
+			doc.save()
+		self.assertIn("Submit it for review", str(refused.exception))
+		with self.assertRaises(TemplateNotApprovedError):
+			make_template(f"{self.name} 2", enabled=1)
+
+	def test_the_review_state_cannot_be_set_by_hand(self):
+		frappe.set_user(AGENT)
+		doc = make_template(self.name)
+		doc.humane_review_state = "Approved"
+		with self.assertRaises(TemplateReviewError):
+			doc.save()
+
+	def test_existing_enabled_templates_are_grandfathered_on_install(self):
+		frappe.set_user("Administrator")
+		doc = make_template(self.name)
+		frappe.db.set_value(
+			"Email Template", self.name, {"humane_review_state": None, "enabled": 1}, update_modified=False
+		)
+		old_draft = make_template(f"{self.name} old")
+		frappe.db.set_value("Email Template", old_draft.name, "humane_review_state", None)
+		review.grandfather_existing_templates()
+		doc.reload()
+		self.assertEqual((doc.humane_review_state, doc.enabled), ("Approved (grandfathered)", 1))
+		self.assertIn("not reviewed", doc.humane_review_comment)
+		self.assertEqual(
+			frappe.db.get_value("Email Template", old_draft.name, "humane_review_state"), "Draft"
+		)
+
+
+class TestOutgoingMessages(TemplateTestCase):
+	def setUp(self):
+		super().setUp()
+		self.lead = make_lead("Ana", email=f"ana.{frappe.generate_hash(length=6)}@example.com")
+
+	def test_a_placeholder_left_in_is_refused_with_its_name(self):
+		frappe.set_user(AGENT)
+		with self.assertRaises(UnfilledPlaceholderError) as refused:
+			send_email(
+				"CRM Lead", self.lead.name, self.lead.email, "<p>Hi {{ first_name }}, about [Company]</p>"
+			)
+		message = str(refused.exception)
+		self.assertIn("{{ first_name }}", message)
+		self.assertIn("[Company]", message)
+		self.assertIn("kept as you wrote it", message)
+		self.assertFalse(
+			frappe.db.exists("Communication", {"reference_name": self.lead.name, "sent_or_received": "Sent"})
+		)
+
+	def test_a_message_from_an_approved_template_goes_out(self):
+		self.reviewed()
+		sent = send_email("CRM Lead", self.lead.name, self.lead.email, rendered("Ana Ruiz"))
+		self.assertTrue(frappe.db.exists("Communication", sent["name"]))
+
+	def test_a_message_from_a_template_nobody_approved_is_refused_whichever_path(self):
+		frappe.set_user(AGENT)
+		make_template(self.name)
+		with self.assertRaises(TemplateNotApprovedError) as refused:
+			send_email("CRM Lead", self.lead.name, self.lead.email, rendered("Ana Ruiz"))
+		self.assertIn(self.name, str(refused.exception))
+		# The same text inserted directly as a Communication (REST, Python) meets the same check.
+		with self.assertRaises(TemplateNotApprovedError):
+			frappe.get_doc(
+				{
+					"doctype": "Communication",
+					"communication_medium": "Email",
+					"sent_or_received": "Sent",
+					"subject": "Thank you",
+					"content": rendered("Ana"),
+					"recipients": self.lead.email,
+					"reference_doctype": "CRM Lead",
+					"reference_name": self.lead.name,
+				}
+			).insert()
+
+	def test_a_template_that_asks_for_a_personal_note_needs_the_senders_own_words(self):
+		self.reviewed(humane_requires_personal_note=1)
+		with self.assertRaises(PersonalNoteRequiredError) as refused:
+			send_email("CRM Lead", self.lead.name, self.lead.email, rendered("Ana Ruiz") + "<p>Cheers!</p>")
+		self.assertIn("at least 40 characters of your own", str(refused.exception))
+		note = "<p>I hope the blue coat keeps you warm on your trip to Oslo next week.</p>"
+		sent = send_email("CRM Lead", self.lead.name, self.lead.email, rendered("Ana Ruiz") + note)
+		self.assertTrue(frappe.db.exists("Communication", sent["name"]))
