@@ -54,3 +54,34 @@ class InvalidTimeZoneError(frappe.ValidationError):
 
 class NoOverrideError(frappe.ValidationError):
 	"""An override pass was asked for where none may be given."""
+
+
+# Reviewed templates and held messages
+
+
+class TemplateReviewError(frappe.ValidationError):
+	"""A review action that does not fit the template's state (e.g. approving a Draft)."""
+
+
+class SelfApprovalError(frappe.PermissionError):
+	"""The author or last content editor of a template cannot approve it (four eyes)."""
+
+
+class TemplateNotApprovedError(frappe.ValidationError):
+	"""A template that is not Approved cannot be enabled or used."""
+
+
+class UnfilledPlaceholderError(frappe.ValidationError):
+	"""An outgoing message still holds placeholders nobody filled in."""
+
+
+class PersonalNoteRequiredError(frappe.ValidationError):
+	"""A template that requires a personal note was sent without enough of the sender's own words."""
+
+
+class MessageHeld(frappe.ValidationError):
+	"""An automated message to a CRM person was held for a human; nothing was sent."""
+
+
+class HeldMessageError(frappe.ValidationError):
+	"""A held message cannot be released or discarded as asked."""

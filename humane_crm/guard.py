@@ -40,7 +40,8 @@ _REFUSALS = (
 
 
 def checks_off() -> bool:
-	"""True only inside the benchmark's baseline runs (never set by any setting or request)."""
+	"""True only inside the benchmark's baseline runs (never set by any setting or request): the
+	app's checks on outgoing messages are all skipped."""
 	return bool(frappe.flags.humane_crm_checks_off)
 
 

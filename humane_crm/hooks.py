@@ -29,6 +29,7 @@ fixtures = [
 doctype_js = {
 	"CRM Lead": "public/js/contact_preference_actions.js",
 	"CRM Deal": "public/js/contact_preference_actions.js",
+	"Email Template": "public/js/email_template_review.js",
 }
 
 # Enforcement: every outbound touch, on every path, ends in one of these doc events.
@@ -44,6 +45,15 @@ doc_events = {
 		"after_insert": "humane_crm.events.call_log.after_insert",
 		"on_update": "humane_crm.events.call_log.on_update",  # a completed call starts a cool-off
 	},
+	# Mail that never becomes a Communication (frappe.sendmail) to a CRM person: held if automated.
+	"Email Queue": {"validate": "humane_crm.events.email_queue.validate"},
+	# Review state: four eyes, edits void approval, only approved templates can be enabled.
+	"Email Template": {
+		"validate": "humane_crm.events.email_template.validate",
+		"on_change": "humane_crm.events.email_template.on_change",
+		"on_trash": "humane_crm.events.email_template.on_change",
+		"after_rename": "humane_crm.events.email_template.on_change",
+	},
 	# The site's country is the default region for phone numbers.
 	"System Settings": {"on_update": "humane_crm.people.clear_region_cache"},
 	# The person's time zone (a custom field), validated.
@@ -54,4 +64,12 @@ doc_events = {
 		"validate": "humane_crm.events.whatsapp.validate",
 		"after_insert": "humane_crm.events.whatsapp.after_insert",
 	},
+}
+
+# Held messages: for whoever may read the record they are about.
+has_permission = {"Held Message": "humane_crm.humane_crm.doctype.held_message.held_message.has_permission"}
+
+scheduler_events = {
+	# Owners hear about messages that have waited for them over a day.
+	"daily": ["humane_crm.held.remind_owners"],
 }

@@ -1,6 +1,6 @@
 """Communication: every email, from the CRM UI, the desk, REST, Python or a background job."""
 
-from humane_crm import guard, people
+from humane_crm import guard, held, people, review
 from humane_crm.policy.identity import split_emails
 
 # Communication types that reach a person. Comments, chats and notifications do not.
@@ -8,8 +8,10 @@ _TO_A_PERSON = ("Communication", "Automated Message", None, "")
 
 
 def validate(doc, method=None):
-	if doc.is_new() and is_outbound_email(doc):
-		check_recipients(doc)
+	if doc.is_new() and is_outbound_email(doc) and not guard.checks_off():
+		held.hold_communication(doc)  # automated, to a CRM person: kept for a human, not sent
+		review.check_message(doc.subject, doc.content)  # placeholders, unapproved templates, notes
+		check_recipients(doc)  # cadence and the person's own wishes
 
 
 def after_insert(doc, method=None):

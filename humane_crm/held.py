@@ -1,0 +1,356 @@
+"""No automated message to a CRM person without a human: hold it, let a human release or discard it.
+
+An outbound email to a CRM person is *automated* when nobody who is a person sent it: a background
+or scheduled job, a Frappe Notification ("Automated Message"), an Administrator or Guest session,
+or a user listed as automation in Humane CRM Settings. It is not sent: the whole message is kept
+as a Held Message, the Communication (or Email Queue entry) is refused with `MessageHeld`, and the
+record's owner is told. A human who can read the record edits and releases it — it then passes
+every check as that human and goes out as theirs — or discards it with a reason.
+
+The Held Message is written in the refused transaction (a caller that catches the refusal, as
+Frappe's Notification does, commits it with its own work) and written again after a rollback (a
+caller that lets it propagate loses nothing either).
+"""
+
+from __future__ import annotations
+
+import email
+import json
+from email import policy
+
+import frappe
+from frappe import _
+from frappe.utils import add_to_date, get_fullname, now_datetime
+
+from humane_crm import ledger
+from humane_crm.exceptions import HeldMessageError, MessageHeld
+from humane_crm.policy.identity import split_emails
+
+CRM_RECORDS = ("CRM Lead", "CRM Deal")
+REMIND_AFTER_HOURS = 24
+
+
+def automated_source(doc=None) -> str | None:
+	"""Why nobody who is a person is behind this send, or None when someone is."""
+	if frappe.flags.humane_crm_releasing:
+		return None  # a human releasing a held message
+	job = getattr(frappe.local, "job", None)
+	if job:
+		return _("Background job {0}").format(job.get("method") or job.get("job_name") or "")
+	if doc is not None and doc.get("communication_type") == "Automated Message":
+		return _("Automated message (a Frappe Notification or similar)")
+	user = frappe.session.user
+	if user == "Guest":
+		return _("Guest session (no logged-in user)")
+	if user == "Administrator":
+		return _("Administrator session (a shared account, not a person)")
+	if user in automation_users():
+		return _("Automation user {0} (Humane CRM Settings)").format(user)
+	return None
+
+
+def automation_users() -> set[str]:
+	if "humane_crm_automation_users" not in frappe.local.cache:
+		frappe.local.cache["humane_crm_automation_users"] = set(
+			frappe.get_all(
+				"Humane CRM Automation User",
+				filters={"parenttype": "Humane CRM Settings"},
+				pluck="user",
+			)
+		)
+	return frappe.local.cache["humane_crm_automation_users"]
+
+
+def reaches_a_crm_person(reference: tuple, recipients: list[str]) -> bool:
+	"""The message is about a CRM lead or deal, or goes to someone we already know as a person."""
+	if reference[0] in CRM_RECORDS and reference[1]:
+		return True
+	return bool(ledger.persons_holding(set(recipients)))
+
+
+# The two doors
+# ------------------
+
+
+def hold_communication(doc) -> None:
+	"""Communication validate: hold an automated email to a CRM person instead of creating it."""
+	reference = (doc.reference_doctype, doc.reference_name)
+	recipients = split_emails(", ".join(filter(None, (doc.recipients, doc.cc, doc.bcc))))
+	source = automated_source(doc)
+	if not source or not reaches_a_crm_person(reference, recipients):
+		return
+	attachments = frappe.form_dict.get("attachments") if frappe.form_dict else None
+	hold(
+		{
+			"reference_doctype": reference[0],
+			"reference_name": reference[1],
+			"sender": doc.sender,
+			"recipients": doc.recipients,
+			"cc": doc.cc,
+			"bcc": doc.bcc,
+			"subject": doc.subject,
+			"content": doc.content,
+			"attachments": _as_json(attachments),
+		},
+		source,
+	)
+
+
+def hold_email_queue(doc) -> None:
+	"""Email Queue validate: mail that never became a Communication (frappe.sendmail from a
+	Notification's own code, Newsletters, Auto Email Reports, custom code) to a CRM person."""
+	if doc.communication or not doc.is_new():
+		return  # a Communication's email passed the Communication door already
+	recipients = [r.recipient for r in doc.recipients or []]
+	keys = split_emails(", ".join(filter(None, recipients)))
+	reference = (doc.reference_doctype, doc.reference_name)
+	if not reaches_a_crm_person(reference, keys):
+		return
+	source = automated_source() or _("Email sent without a Communication (frappe.sendmail)")
+	subject, content, files = _read_mime(doc.message)
+	hold(
+		{
+			"reference_doctype": reference[0],
+			"reference_name": reference[1],
+			"sender": doc.sender,
+			"recipients": ", ".join(recipients),
+			"subject": subject,
+			"content": content,
+			"attachments": _as_json(files),
+			"raw_message": doc.message,
+		},
+		source,
+	)
+
+
+def hold(message: dict, source: str) -> None:
+	owner = _record_owner(message.get("reference_doctype"), message.get("reference_name"))
+	values = {
+		"doctype": "Held Message",
+		"status": "Held",
+		"held_because": source[:255],
+		"source": source,
+		"held_session_user": frappe.session.user,
+		"held_on": now_datetime(),
+		"record_owner": owner,
+		**message,
+	}
+
+	def write() -> str:
+		doc = frappe.get_doc(values)
+		doc.flags.ignore_permissions = True
+		doc.flags.ignore_links = True  # the reference may be rolled back with the refused transaction
+		doc.insert()
+		notify(owner, doc, _("An automated email was held for you to review: {0}").format(doc.subject or ""))
+		return doc.name
+
+	name = write()
+
+	def write_again():
+		try:
+			write()
+			frappe.db.commit()
+		except Exception:
+			frappe.db.rollback()
+			frappe.log_error(title=_("Humane CRM: could not keep a held message"))
+
+	frappe.db.after_rollback.add(write_again)
+	frappe.throw(
+		_(
+			"Held for a human, not sent: this automated email to a CRM person waits as Held Message {0} until someone who can read the record releases or discards it. Source: {1}."
+		).format(name, source),
+		exc=MessageHeld,
+		title=_("Message held"),
+	)
+
+
+# Release and discard
+# ------------------
+
+
+def may_access(doc, user=None) -> bool:
+	"""A held message is for whoever may read the record it is about."""
+	user = user or frappe.session.user
+	if "System Manager" in frappe.get_roles(user):
+		return True
+	if doc.reference_doctype and doc.reference_name:
+		if not frappe.db.exists(doc.reference_doctype, doc.reference_name):
+			return False
+		return bool(frappe.has_permission(doc.reference_doctype, "read", doc.reference_name, user=user))
+	return "Sales Manager" in frappe.get_roles(user) or "Template Reviewer" in frappe.get_roles(user)
+
+
+def release(doc) -> dict:
+	"""Send the (possibly edited) message as the releasing human, through every check."""
+	from frappe.core.doctype.communication.email import make
+
+	_check_can_act(doc, _("release"))
+	if automated_source(doc=None) and not frappe.flags.humane_crm_releasing:
+		frappe.throw(
+			_("Log in as yourself to release a held message: {0} is not a person's session.").format(
+				frappe.session.user
+			),
+			exc=HeldMessageError,
+			title=_("Release it as yourself"),
+		)
+	frappe.flags.humane_crm_releasing = doc.name
+	try:
+		sent = make(
+			doctype=doc.reference_doctype,
+			name=doc.reference_name,
+			recipients=doc.recipients,
+			cc=doc.cc,
+			bcc=doc.bcc,
+			subject=doc.subject,
+			content=doc.content,
+			send_email=1,
+			attachments=_site_files(doc.attachments),
+		)
+	finally:
+		frappe.flags.humane_crm_releasing = None
+	_close(
+		doc,
+		"Released",
+		_("{0} released the message; it was sent as theirs.").format(get_fullname()),
+		released_by=frappe.session.user,
+		released_on=now_datetime(),
+		communication=sent["name"],
+	)
+	return {"status": doc.status, "communication": doc.communication}
+
+
+def discard(doc, reason: str) -> dict:
+	"""Keep the message, unsent, with who discarded it and why."""
+	_check_can_act(doc, _("discard"))
+	if not (reason or "").strip():
+		frappe.throw(
+			_("Say why this message should not be sent."), exc=HeldMessageError, title=_("A reason is needed")
+		)
+	_close(
+		doc,
+		"Discarded",
+		_("{0} discarded the message: {1}").format(get_fullname(), reason.strip()),
+		discarded_by=frappe.session.user,
+		discarded_on=now_datetime(),
+		discard_reason=reason.strip(),
+	)
+	return {"status": doc.status}
+
+
+def _check_can_act(doc, action: str) -> None:
+	if doc.status != "Held":
+		frappe.throw(
+			_("This message was already {0}.").format(_(doc.status).lower()),
+			exc=HeldMessageError,
+			title=_("Already {0}").format(_(doc.status)),
+		)
+	if not may_access(doc):
+		frappe.throw(
+			_("You cannot {0} this message: you cannot read {1} {2}.").format(
+				action, _(doc.reference_doctype or ""), doc.reference_name or ""
+			),
+			exc=frappe.PermissionError,
+			title=_("Not permitted"),
+		)
+
+
+def _close(doc, status: str, note: str, **values) -> None:
+	doc.update({"status": status, **values})
+	doc.flags.humane_crm_outcome = doc.flags.ignore_permissions = True
+	try:
+		doc.save()
+	finally:
+		doc.flags.humane_crm_outcome = doc.flags.ignore_permissions = False
+	doc.add_comment("Workflow", note)
+
+
+# Telling owners
+# ------------------
+
+
+def notify(user: str | None, doc, subject: str) -> None:
+	if not user or user in ("Administrator", "Guest"):
+		return
+	frappe.get_doc(
+		{
+			"doctype": "Notification Log",
+			"for_user": user,
+			"type": "Alert",
+			"document_type": "Held Message",
+			"document_name": doc.name,
+			"subject": subject,
+			"from_user": frappe.session.user,
+		}
+	).insert(ignore_permissions=True)
+
+
+def remind_owners() -> int:
+	"""Daily: tell each owner how many messages have waited for them over a day."""
+	cutoff = add_to_date(now_datetime(), hours=-REMIND_AFTER_HOURS)
+	waiting = frappe.get_all(
+		"Held Message",
+		filters={"status": "Held", "held_on": ("<", cutoff)},
+		fields=["name", "record_owner", "subject"],
+		order_by="held_on asc",
+	)
+	by_owner: dict[str, list] = {}
+	for row in waiting:
+		by_owner.setdefault(row.record_owner or "", []).append(row)
+	for owner, rows in by_owner.items():
+		subject = _("{0} held message(s) have waited over a day for you to release or discard them.").format(
+			len(rows)
+		)
+		notify(owner, rows[0], subject)
+	if waiting:
+		frappe.db.set_value(
+			"Held Message", {"name": ("in", [r.name for r in waiting])}, "reminded_on", now_datetime()
+		)
+	return len(by_owner)
+
+
+# Helpers
+# ------------------
+
+
+def _record_owner(doctype: str | None, name: str | None) -> str | None:
+	if doctype not in CRM_RECORDS or not name:
+		return None
+	owner_field = "lead_owner" if doctype == "CRM Lead" else "deal_owner"
+	row = frappe.db.get_value(doctype, name, [owner_field, "owner"], as_dict=True)
+	return (row.get(owner_field) or row.owner) if row else None
+
+
+def _as_json(value) -> str | None:
+	if not value:
+		return None
+	if isinstance(value, str):
+		try:
+			value = json.loads(value)
+		except ValueError:
+			value = [value]
+	return json.dumps(value, default=str)
+
+
+def _site_files(value) -> list:
+	"""The attachments that are files on this site (others stay in the record, listed)."""
+	if not value:
+		return []
+	items = json.loads(value) if isinstance(value, str) else value
+	names = []
+	for item in items:
+		name = item if isinstance(item, str) else (item.get("name") or item.get("file_url"))
+		if name and (frappe.db.exists("File", name) or frappe.db.exists("File", {"file_url": name})):
+			names.append(
+				name if frappe.db.exists("File", name) else frappe.db.get_value("File", {"file_url": name})
+			)
+	return names
+
+
+def _read_mime(raw: str | None) -> tuple[str | None, str | None, list]:
+	"""Subject, HTML (or text) body and attachment names of a queued email."""
+	if not raw:
+		return None, None, []
+	msg = email.message_from_string(raw, policy=policy.default)
+	body = msg.get_body(preferencelist=("html", "plain"))
+	files = [part.get_filename() for part in msg.iter_attachments() if part.get_filename()]
+	return str(msg["subject"] or ""), body.get_content() if body else None, files

@@ -1,0 +1,62 @@
+# Copyright (c) 2026, Humane CRM contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+from humane_crm.exceptions import HeldMessageError
+
+EDITABLE_WHILE_HELD = ("recipients", "cc", "bcc", "subject", "content")
+
+
+class HeldMessage(Document):
+	"""An automated email to a CRM person, kept until a human releases or discards it."""
+
+	def validate(self):
+		self.keep_the_outcome()
+
+	def keep_the_outcome(self):
+		"""A released or discarded message is history: nothing in it changes any more."""
+		if self.is_new() or self.flags.humane_crm_outcome:
+			return
+		before = self.get_doc_before_save()
+		if before and before.status != "Held":
+			frappe.throw(
+				_("This message was already {0}; it cannot be changed.").format(_(before.status).lower()),
+				exc=HeldMessageError,
+				title=_("Already {0}").format(_(before.status)),
+			)
+		changed = [
+			f
+			for f in self.meta.get_valid_columns()
+			if f not in EDITABLE_WHILE_HELD and before and before.get(f) != self.get(f)
+		]
+		changed = [f for f in changed if f not in ("modified", "modified_by")]
+		if changed:
+			frappe.throw(
+				_(
+					"Only the recipients, subject and message of a held message can be edited; not {0}."
+				).format(", ".join(self.meta.get_label(f) for f in changed)),
+				exc=HeldMessageError,
+				title=_("Not editable"),
+			)
+
+	@frappe.whitelist()
+	def release(self):
+		from humane_crm import held
+
+		return held.release(self)
+
+	@frappe.whitelist()
+	def discard(self, reason: str):
+		from humane_crm import held
+
+		return held.discard(self, reason)
+
+
+def has_permission(doc, ptype=None, user=None):
+	"""Agents see and act on held messages only for records they can read."""
+	from humane_crm import held
+
+	return held.may_access(doc, user)
