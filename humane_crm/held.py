@@ -49,16 +49,27 @@ def automated_source(doc=None) -> str | None:
 	return None
 
 
+AUTOMATION_USERS_KEY = "humane_crm:automation_users"
+
+
 def automation_users() -> set[str]:
-	if "humane_crm_automation_users" not in frappe.local.cache:
-		frappe.local.cache["humane_crm_automation_users"] = set(
-			frappe.get_all(
-				"Humane CRM Automation User",
-				filters={"parenttype": "Humane CRM Settings"},
-				pluck="user",
-			)
+	"""Asked on every outgoing email: cached until Humane CRM Settings are saved."""
+	if AUTOMATION_USERS_KEY not in frappe.local.cache:
+		frappe.local.cache[AUTOMATION_USERS_KEY] = set(
+			frappe.cache.get_value(AUTOMATION_USERS_KEY, _read_automation_users)
 		)
-	return frappe.local.cache["humane_crm_automation_users"]
+	return frappe.local.cache[AUTOMATION_USERS_KEY]
+
+
+def _read_automation_users() -> list[str]:
+	return frappe.get_all(
+		"Humane CRM Automation User", filters={"parenttype": "Humane CRM Settings"}, pluck="user"
+	)
+
+
+def clear_cache() -> None:
+	frappe.cache.delete_value(AUTOMATION_USERS_KEY)
+	frappe.local.cache.pop(AUTOMATION_USERS_KEY, None)
 
 
 def reaches_a_crm_person(reference: tuple, recipients: list[str]) -> bool:

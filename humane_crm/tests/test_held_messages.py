@@ -66,6 +66,7 @@ class HeldTestCase(HumaneTestCase):
 
 	def tearDown(self):
 		super().tearDown()  # rolls back: a message held in the test is written again, and committed
+		held.clear_cache()  # settings saved in a test were rolled back; their cache was not
 		frappe.db.delete("Held Message", {"creation": (">=", self.started)})
 		frappe.db.commit()
 
@@ -208,6 +209,21 @@ class TestOtherAutomatedSends(HeldTestCase):
 		self.assertEqual(message.subject, "Weekly offers")
 		self.assertIn("20% off", message.content)
 		self.assertFalse(frappe.db.exists("Email Queue", {"reference_name": lead.name}))
+
+	def test_an_api_user_marked_as_automation_is_held(self):
+		from humane_crm.tests import send_email
+
+		bot = make_user("shop.bot@example.com", "Sales User")
+		settings = frappe.get_single("Humane CRM Settings")
+		settings.append("automation_users", {"user": bot})
+		settings.save()
+		lead = self.agent_lead()
+		frappe.set_user(bot)
+		with self.assertRaises(MessageHeld):
+			send_email("CRM Lead", lead.name, lead.email)
+		frappe.set_user("Administrator")
+		[message] = held_for(lead)
+		self.assertIn("Automation user shop.bot@example.com", message.held_because)
 
 	def test_a_person_sending_from_the_crm_is_not_held(self):
 		from humane_crm.tests import send_email

@@ -19,6 +19,8 @@ class HumaneCRMSettings(Document):
 				)
 
 	def on_update(self):
+		from humane_crm import held
 		from humane_crm.people import clear_region_cache
 
 		clear_region_cache()
+		held.clear_cache()
