@@ -47,9 +47,26 @@ def fingerprint_of(doc) -> str:
 
 def validate(doc, method=None):
 	"""Email Template: keep the review state honest on every save, from any path."""
+	if _installing() and not doc.flags.humane_crm_review:
+		grandfather_installed(doc)
+		return
 	guard_review_state(doc)
 	void_approval_on_edit(doc)
 	refuse_enabling_unapproved(doc)
+
+
+def _installing() -> bool:
+	flags = frappe.flags
+	return bool(flags.in_install or flags.in_migrate or flags.in_patch or flags.in_fixtures)
+
+
+def grandfather_installed(doc):
+	"""A template another app installs or migrates (a fixture, a patch) is not refused, so that
+	no install breaks: an enabled one is marked grandfathered, like those that predate this app."""
+	if doc.is_new() and doc.get("enabled") and doc.humane_review_state not in USABLE:
+		doc.humane_review_state = GRANDFATHERED
+		doc.humane_fingerprint = fingerprint_of(doc)
+		doc.humane_review_comment = _("Installed by an app; not reviewed. Edit it to send it through review.")
 
 
 def guard_review_state(doc):
@@ -330,7 +347,9 @@ def personal_note_min() -> int:
 def check_message(subject: str | None, content: str | None) -> None:
 	"""Refuse a message with placeholders left in it, made from a template nobody approved, or
 	lacking the personal note its template asks for. Each refusal says what to fix."""
-	problems = core.check_message(subject, content, known_templates(), personal_note_min())
+	templates = known_templates()
+	min_note = personal_note_min() if any(t.personal_note for t in templates) else 0
+	problems = core.check_message(subject, content, templates, min_note)
 	if not problems:
 		return
 	first = problems[0]

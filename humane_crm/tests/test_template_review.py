@@ -176,6 +176,17 @@ class TestReviewLifeCycle(TemplateTestCase):
 		with self.assertRaises(TemplateReviewError):
 			doc.save()
 
+	def test_an_app_installing_an_enabled_template_is_not_refused(self):
+		frappe.flags.in_install = "some_app"
+		try:
+			doc = make_template(self.name, enabled=1)
+		finally:
+			frappe.flags.in_install = None
+		self.assertEqual((doc.humane_review_state, doc.enabled), ("Approved (grandfathered)", 1))
+		doc.response = THANKS.replace("pleasure", "joy")
+		doc.save()  # after install, the same rules as for any template
+		self.assertEqual((doc.humane_review_state, doc.enabled), ("Draft", 0))
+
 	def test_existing_enabled_templates_are_grandfathered_on_install(self):
 		frappe.set_user("Administrator")
 		doc = make_template(self.name)
