@@ -152,6 +152,39 @@ class TestRest(IntegrationTestCase):
 		self.assertEqual(response.json["exc_type"], "UnfilledPlaceholderError")
 		self.assertIn("%FIRST_NAME%", response.json["_server_messages"])
 
+	def test_rest_send_from_a_template_that_asks_for_a_personal_note_is_refused_without_one(self):
+		from humane_crm import review
+		from humane_crm.tests.test_template_review import REVIEWER, THANKS, make_template, rendered
+
+		name = f"Note {frappe.generate_hash(length=6)}"
+		make_user(REVIEWER, "Sales User", "Template Reviewer")
+		make_template(name, THANKS, humane_requires_personal_note=1)  # written by Administrator
+		review.submit_for_review(name)
+		frappe.set_user(REVIEWER)
+		review.approve(name)
+		frappe.set_user("Administrator")
+		frappe.db.commit()  # the request runs on its own connection
+		try:
+			response = self.request(
+				"post",
+				"/api/method/frappe.core.doctype.communication.email.make",
+				{
+					"doctype": "CRM Lead",
+					"name": self.lead.name,
+					"recipients": self.email,
+					"subject": "Thank you",
+					"content": rendered("Rita Ruiz") + "<p>Bye!</p>",
+					"send_email": 0,
+				},
+			)
+			self.assertEqual(response.status_code, 417)
+			self.assertEqual(response.json["exc_type"], "PersonalNoteRequiredError")
+			self.assertIn("at least 40 characters of your own", response.json["_server_messages"])
+		finally:
+			frappe.delete_doc("Email Template", name, force=True, ignore_permissions=True)
+			review.clear_cache()
+			frappe.db.commit()
+
 	def test_check_contact_over_http(self):
 		response = self.request(
 			"get",

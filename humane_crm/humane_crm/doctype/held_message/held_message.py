@@ -3,6 +3,7 @@
 
 import frappe
 from frappe import _
+from frappe.model import no_value_fields
 from frappe.model.document import Document
 
 from humane_crm.exceptions import HeldMessageError
@@ -28,11 +29,13 @@ class HeldMessage(Document):
 				title=_("Already {0}").format(_(before.status)),
 			)
 		changed = [
-			f
-			for f in self.meta.get_valid_columns()
-			if f not in EDITABLE_WHILE_HELD and before and before.get(f) != self.get(f)
+			f.fieldname
+			for f in self.meta.fields
+			if f.fieldname not in EDITABLE_WHILE_HELD
+			and f.fieldtype not in no_value_fields
+			and before
+			and (before.get(f.fieldname) or None) != (self.get(f.fieldname) or None)
 		]
-		changed = [f for f in changed if f not in ("modified", "modified_by")]
 		if changed:
 			frappe.throw(
 				_(
