@@ -27,9 +27,18 @@ def leftovers() -> list[str]:
 	check("DocPerms", frappe.get_all("DocPerm", {"role": ("in", ROLES)}, pluck="parent"))
 	check("Custom Fields", frappe.get_all("Custom Field", {"module": "Humane CRM"}, pluck="name"))
 	check("Property Setters", frappe.get_all("Property Setter", {"module": "Humane CRM"}, pluck="name"))
+	check(
+		"Email Template permissions",
+		frappe.get_all("Custom DocPerm", {"parent": "Email Template"}, pluck="role"),
+	)
+	check(
+		"Notification Logs",
+		frappe.get_all("Notification Log", {"document_type": "Held Message"}, pluck="name"),
+	)
 	tables = frappe.db.sql(
 		"""select table_name from information_schema.tables where table_schema = database()
-		and table_name in ('tabContact Preference', 'tabContact Preference Key', 'tabContact Attempt')"""
+		and table_name in ('tabContact Preference', 'tabContact Preference Key', 'tabContact Attempt',
+		'tabHeld Message')"""
 	)
 	check("Tables", [t[0] for t in tables])
 	check(
