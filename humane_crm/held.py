@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import email
 import json
+import sys
 from email import policy
 
 import frappe
 from frappe import _
 from frappe.utils import add_to_date, get_fullname, now_datetime
 
-from humane_crm import ledger
+from humane_crm import ledger, people
 from humane_crm.exceptions import HeldMessageError, MessageHeld
+from humane_crm.notifications import notify
 from humane_crm.policy.identity import split_emails
 
 CRM_RECORDS = ("CRM Lead", "CRM Deal")
@@ -90,7 +92,6 @@ def hold_communication(doc) -> None:
 	source = automated_source(doc)
 	if not source or not reaches_a_crm_person(reference, recipients):
 		return
-	attachments = frappe.form_dict.get("attachments") if frappe.form_dict else None
 	hold(
 		{
 			"reference_doctype": reference[0],
@@ -101,9 +102,9 @@ def hold_communication(doc) -> None:
 			"bcc": doc.bcc,
 			"subject": doc.subject,
 			"content": doc.content,
-			"attachments": _as_json(attachments),
 		},
 		source,
+		attachments=_attachments_being_sent(),
 	)
 
 
@@ -127,15 +128,15 @@ def hold_email_queue(doc) -> None:
 			"recipients": ", ".join(recipients),
 			"subject": subject,
 			"content": content,
-			"attachments": _as_json(files),
 			"raw_message": doc.message,
 		},
 		source,
+		attachments=files,
 	)
 
 
-def hold(message: dict, source: str) -> None:
-	owner = _record_owner(message.get("reference_doctype"), message.get("reference_name"))
+def hold(message: dict, source: str, attachments: list | None = None) -> None:
+	owner = people.record_owner(message.get("reference_doctype"), message.get("reference_name"))
 	values = {
 		"doctype": "Held Message",
 		"status": "Held",
@@ -152,6 +153,7 @@ def hold(message: dict, source: str) -> None:
 		doc.flags.ignore_permissions = True
 		doc.flags.ignore_links = True  # the reference may be rolled back with the refused transaction
 		doc.insert()
+		keep_attachments(doc, attachments or [])
 		notify(owner, doc, _("An automated email was held for you to review: {0}").format(doc.subject or ""))
 		return doc.name
 
@@ -215,7 +217,9 @@ def release(doc) -> dict:
 			subject=doc.subject,
 			content=doc.content,
 			send_email=1,
-			attachments=_site_files(doc.attachments),
+			attachments=frappe.get_all(
+				"File", {"attached_to_doctype": "Held Message", "attached_to_name": doc.name}, pluck="name"
+			),
 		)
 	finally:
 		frappe.flags.humane_crm_releasing = None
@@ -279,22 +283,6 @@ def _close(doc, status: str, note: str, **values) -> None:
 # ------------------
 
 
-def notify(user: str | None, doc, subject: str) -> None:
-	if not user or user in ("Administrator", "Guest"):
-		return
-	frappe.get_doc(
-		{
-			"doctype": "Notification Log",
-			"for_user": user,
-			"type": "Alert",
-			"document_type": "Held Message",
-			"document_name": doc.name,
-			"subject": subject,
-			"from_user": frappe.session.user,
-		}
-	).insert(ignore_permissions=True)
-
-
 def remind_owners() -> int:
 	"""Daily: tell each owner how many messages have waited for them over a day."""
 	cutoff = add_to_date(now_datetime(), hours=-REMIND_AFTER_HOURS)
@@ -311,7 +299,7 @@ def remind_owners() -> int:
 		subject = _("{0} held message(s) have waited over a day for you to release or discard them.").format(
 			len(rows)
 		)
-		notify(owner, rows[0], subject)
+		notify(owner, frappe._dict(doctype="Held Message", name=rows[0].name), subject)
 	if waiting:
 		frappe.db.set_value(
 			"Held Message", {"name": ("in", [r.name for r in waiting])}, "reminded_on", now_datetime()
@@ -323,45 +311,67 @@ def remind_owners() -> int:
 # ------------------
 
 
-def _record_owner(doctype: str | None, name: str | None) -> str | None:
-	if doctype not in CRM_RECORDS or not name:
-		return None
-	owner_field = "lead_owner" if doctype == "CRM Lead" else "deal_owner"
-	row = frappe.db.get_value(doctype, name, [owner_field, "owner"], as_dict=True)
-	return (row.get(owner_field) or row.owner) if row else None
-
-
-def _as_json(value) -> str | None:
-	if not value:
-		return None
-	if isinstance(value, str):
-		try:
-			value = json.loads(value)
-		except ValueError:
-			value = [value]
-	return json.dumps(value, default=str)
-
-
-def _site_files(value) -> list:
-	"""The attachments that are files on this site (others stay in the record, listed)."""
-	if not value:
-		return []
-	items = json.loads(value) if isinstance(value, str) else value
-	names = []
-	for item in items:
-		name = item if isinstance(item, str) else (item.get("name") or item.get("file_url"))
-		if name and (frappe.db.exists("File", name) or frappe.db.exists("File", {"file_url": name})):
-			names.append(
-				name if frappe.db.exists("File", name) else frappe.db.get_value("File", {"file_url": name})
+def keep_attachments(doc, attachments: list) -> None:
+	"""Attach to the held message every file the automation attached: existing Files (by name or
+	URL) and generated ones (`frappe.attach_print` gives {"fname", "fcontent"}). Release sends them."""
+	kept = []
+	for item in attachments:
+		if isinstance(item, dict) and item.get("fcontent") is not None:
+			args = {"file_name": item.get("fname") or "attachment", "content": item["fcontent"]}
+		else:
+			name = item if isinstance(item, str) else (item.get("name") or item.get("file_url"))
+			found = name and frappe.db.get_value(
+				"File",
+				{"name": name} if frappe.db.exists("File", name) else {"file_url": name},
+				["file_url", "file_name"],
+				as_dict=True,
 			)
-	return names
+			if not found:
+				kept.append(str(name or item))  # not a file here: named in the record, not sent
+				continue
+			args = {"file_url": found.file_url, "file_name": found.file_name}
+		file = frappe.get_doc(
+			{
+				"doctype": "File",
+				"attached_to_doctype": "Held Message",
+				"attached_to_name": doc.name,
+				"is_private": 1,
+				**args,
+			}
+		)
+		file.insert(ignore_permissions=True)
+		kept.append(file.file_name)
+	if kept:
+		doc.db_set("attachments", json.dumps(kept), update_modified=False)
+
+
+def _attachments_being_sent() -> list:
+	"""The attachments given to Frappe's `communication.email._make`, whose Communication insert
+	is being held: Frappe attaches them only after that insert, so they are not on the document
+	yet. (Read from its frame; None when the Communication was inserted some other way.)"""
+	frame = sys._getframe(1)
+	while frame is not None:
+		if frame.f_code.co_name == "_make" and frame.f_globals.get("__name__") == _MAKE_MODULE:
+			value = frame.f_locals.get("attachments")
+			if isinstance(value, str):
+				value = json.loads(value or "[]")
+			return list(value or [])
+		frame = frame.f_back
+	return []
+
+
+_MAKE_MODULE = "frappe.core.doctype.communication.email"
 
 
 def _read_mime(raw: str | None) -> tuple[str | None, str | None, list]:
-	"""Subject, HTML (or text) body and attachment names of a queued email."""
+	"""Subject, HTML (or text) body and attachments ({"fname", "fcontent"}) of a queued email."""
 	if not raw:
 		return None, None, []
 	msg = email.message_from_string(raw, policy=policy.default)
 	body = msg.get_body(preferencelist=("html", "plain"))
-	files = [part.get_filename() for part in msg.iter_attachments() if part.get_filename()]
+	files = [
+		{"fname": part.get_filename(), "fcontent": part.get_content()}
+		for part in msg.iter_attachments()
+		if part.get_filename()
+	]
 	return str(msg["subject"] or ""), body.get_content() if body else None, files

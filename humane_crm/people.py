@@ -178,6 +178,15 @@ def reached(contact_keys: list[str], people: list[Person]) -> list[Person]:
 	return out
 
 
+def record_owner(doctype: str | None, name: str | None) -> str | None:
+	"""Who a lead or deal belongs to: its lead or deal owner, else whoever created it."""
+	if doctype not in ("CRM Lead", "CRM Deal") or not name:
+		return None
+	owner_field = "lead_owner" if doctype == "CRM Lead" else "deal_owner"
+	row = frappe.db.get_value(doctype, name, [owner_field, "owner"], as_dict=True)
+	return (row.get(owner_field) or row.owner) if row else None
+
+
 def display_name(doctype: str | None, name: str | None) -> str | None:
 	if not (doctype and name) or doctype not in _GATHERERS:
 		return None

@@ -154,6 +154,38 @@ class TestOtherAutomatedSends(HeldTestCase):
 		[message] = held_for(lead)
 		self.assertIn("Administrator session", message.held_because)
 
+	def test_attachments_are_kept_with_the_held_message_and_sent_on_release(self):
+		from frappe.core.doctype.communication.email import make
+
+		lead = self.agent_lead()
+		brochure = frappe.get_doc(
+			{"doctype": "File", "file_name": "brochure.txt", "content": b"Spring collection", "is_private": 1}
+		).insert(ignore_permissions=True)
+		with self.assertRaises(MessageHeld):
+			make(
+				doctype="CRM Lead",
+				name=lead.name,
+				recipients=lead.email,
+				subject="Our brochure",
+				content="<p>Attached.</p>",
+				attachments=[brochure.name, {"fname": "invoice.txt", "fcontent": b"Total: 10"}],
+			)
+		[message] = held_for(lead)
+		kept = frappe.get_all(
+			"File",
+			{"attached_to_doctype": "Held Message", "attached_to_name": message.name},
+			pluck="file_name",
+		)
+		self.assertEqual(sorted(kept), ["brochure.txt", "invoice.txt"])
+
+		frappe.set_user(AGENT)
+		sent = frappe.get_doc("Held Message", message.name).release()["communication"]
+		frappe.set_user("Administrator")
+		sent_files = frappe.get_all(
+			"File", {"attached_to_doctype": "Communication", "attached_to_name": sent}, pluck="file_name"
+		)
+		self.assertEqual(sorted(sent_files), ["brochure.txt", "invoice.txt"])
+
 	def test_a_background_job_send_is_held_kept_after_the_job_fails_then_released_and_counted(self):
 		from frappe.utils.background_jobs import execute_job
 
@@ -204,10 +236,19 @@ class TestOtherAutomatedSends(HeldTestCase):
 				message="<p>This week only: 20% off.</p>",
 				reference_doctype="CRM Lead",
 				reference_name=lead.name,
+				attachments=[{"fname": "offers.txt", "fcontent": b"20% off"}],
 			)
 		[message] = held_for(lead)
 		self.assertEqual(message.subject, "Weekly offers")
 		self.assertIn("20% off", message.content)
+		self.assertEqual(
+			frappe.get_all(
+				"File",
+				{"attached_to_doctype": "Held Message", "attached_to_name": message.name},
+				pluck="file_name",
+			),
+			["offers.txt"],
+		)
 		self.assertFalse(frappe.db.exists("Email Queue", {"reference_name": lead.name}))
 
 	def test_an_api_user_marked_as_automation_is_held(self):
