@@ -33,12 +33,14 @@ def leftovers() -> list[str]:
 	)
 	check(
 		"Notification Logs",
-		frappe.get_all("Notification Log", {"document_type": "Held Message"}, pluck="name"),
+		frappe.get_all(
+			"Notification Log", {"document_type": ("in", ("Held Message", "Complaint"))}, pluck="name"
+		),
 	)
 	tables = frappe.db.sql(
 		"""select table_name from information_schema.tables where table_schema = database()
 		and table_name in ('tabContact Preference', 'tabContact Preference Key', 'tabContact Attempt',
-		'tabHeld Message')"""
+		'tabHeld Message', 'tabComplaint', 'tabEmpathy Checklist')"""
 	)
 	check("Tables", [t[0] for t in tables])
 	check(

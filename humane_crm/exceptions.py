@@ -85,3 +85,22 @@ class MessageHeld(frappe.ValidationError):
 
 class HeldMessageError(frappe.ValidationError):
 	"""A held message cannot be released or discarded as asked."""
+
+
+# Complaints
+
+
+class ChecklistConflictError(frappe.ValidationError):
+	"""Only one Empathy Checklist may be active per record type."""
+
+
+class ComplaintError(frappe.ValidationError):
+	"""A complaint action that does not fit its state (e.g. resolving without a follow-up)."""
+
+
+class ComplaintChecklistError(ContactRefused):
+	"""A reply to an open complaint before every required checklist item is ticked."""
+
+
+class TemplateOnlyReplyError(ContactRefused):
+	"""A reply to an open complaint that is only a template, with nothing of the sender's own."""

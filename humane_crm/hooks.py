@@ -70,6 +70,14 @@ doc_events = {
 has_permission = {"Held Message": "humane_crm.humane_crm.doctype.held_message.held_message.has_permission"}
 
 scheduler_events = {
-	# Owners hear about messages that have waited for them over a day.
-	"daily": ["humane_crm.held.remind_owners"],
+	"daily": [
+		"humane_crm.held.remind_owners",  # messages waiting for their owner over a day
+		"humane_crm.complaints.mark_follow_ups_due",  # a complaint's follow-up task is due
+	],
+}
+
+# Desk: a lead's and a deal's complaints and held messages, under Connections.
+override_doctype_dashboards = {
+	"CRM Lead": "humane_crm.complaints.lead_dashboard",
+	"CRM Deal": "humane_crm.complaints.deal_dashboard",
 }

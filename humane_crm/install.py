@@ -23,6 +23,7 @@ def after_migrate():
 	add_default_rules()
 	add_template_permissions()
 	review_existing_templates()
+	add_complaint_defaults()
 
 
 # Agents write templates and submit them; reviewers read and review them. Frappe gives Email
@@ -123,3 +124,65 @@ def add_default_settings():
 		"Singles", {"doctype": "Humane CRM Settings", "field": "personal_note_min_chars"}
 	):
 		frappe.db.set_single_value("Humane CRM Settings", "personal_note_min_chars", 40)
+
+
+DEFAULT_CHECKLIST = {
+	"checklist_title": "Before replying to a complaint",
+	"active": 1,
+	"applies_to": "CRM Lead and CRM Deal",
+	"items": [
+		{
+			"prompt": "Acknowledge the frustration in their own words",
+			"guidance": "Say back what went wrong, as they put it.",
+			"required": 1,
+		},
+		{
+			"prompt": "Apologise for our part where due",
+			"guidance": "Own what is ours; no blame, no excuses.",
+			"required": 1,
+		},
+		{
+			"prompt": "Say what happens next and by when",
+			"guidance": "A concrete step and a date.",
+			"required": 1,
+		},
+		{
+			"prompt": "Offer a concrete remedy",
+			"guidance": "A refund, a replacement, a repair: something they can hold us to.",
+			"required": 1,
+		},
+		{
+			"prompt": "Name the person who owns it",
+			"guidance": "Your name, or who will see it through.",
+			"required": 1,
+		},
+		{
+			"prompt": "Plan a human follow-up",
+			"guidance": "A follow-up task is created when you reply.",
+			"required": 1,
+		},
+	],
+}
+
+
+def add_complaint_defaults():
+	"""The default empathy checklist and complaint phrases (editable; added once, so what an admin
+	deleted stays deleted)."""
+	from humane_crm.policy.complaints import DEFAULT_PHRASES, DEFAULT_THRESHOLD
+
+	if frappe.db.get_single_value("Humane CRM Settings", "complaint_defaults_added"):
+		return
+	if not frappe.db.exists("Empathy Checklist", DEFAULT_CHECKLIST["checklist_title"]):
+		active = frappe.get_all("Empathy Checklist", {"active": 1}, pluck="name")
+		frappe.get_doc(
+			{"doctype": "Empathy Checklist", **DEFAULT_CHECKLIST, "active": 0 if active else 1}
+		).insert(ignore_permissions=True)
+	settings = frappe.get_single("Humane CRM Settings")
+	if not settings.complaint_phrases:
+		for phrase, weight in DEFAULT_PHRASES:
+			settings.append("complaint_phrases", {"phrase": phrase, "weight": weight})
+	settings.complaint_threshold = settings.complaint_threshold or DEFAULT_THRESHOLD
+	settings.follow_up_days = settings.follow_up_days or 3
+	settings.complaint_defaults_added = 1
+	settings.flags.ignore_permissions = True
+	settings.save()
