@@ -53,8 +53,12 @@ def run(args):
 		f"site {args.site}; MariaDB {frappe.db.sql('select version()')[0][0]}; Python {sys.version.split()[0]}"
 	)
 	reset()
+	zone = use_daytime_zone()
+	print(
+		f"site time zone set to {zone}: it is {clock.now():%a %H:%M} there (inside the default contact hours)"
+	)
 	keys = make_people(args.persons)
-	now = business_hours(clock.naive(clock.now()))
+	now = clock.naive(clock.now())
 	figures = {}
 	done = 0
 	for target in sorted({min(10_000, args.attempts), min(100_000, args.attempts), args.attempts}):
@@ -64,35 +68,68 @@ def run(args):
 		print(f"ledger: {done:>9,} attempts ({time.perf_counter() - started:.1f} s to add)")
 		figures[done] = latency(keys, args.samples)
 		print_latency(done, figures[done])
-	# A mass send and a single email are timed at a fixed hour of a working day (the ledger ends
-	# there), so the figures do not depend on when the benchmark runs; at 23:00 everyone is outside
-	# contact hours and every answer is a refusal with its explanation: the worst case.
-	with frozen(now):
-		batch(keys, "11:00, a working day")
+	batch(keys, "daytime")
+	# At 23:00 everyone is outside contact hours and every answer is a refusal with its
+	# explanation: the worst case. (The clock is moved with freezegun, which slows every datetime
+	# operation a little: this figure is pessimistic.)
 	with frozen(now.replace(hour=23)):
 		batch(keys, "23:00, everyone refused")
 	backfill_throughput()
-	with frozen(now):
-		email_overhead(args.pairs)
+	email_overhead(args.pairs)
 
 
-def business_hours(now):
-	"""The latest 11:00 (site time) on a Monday to Saturday, at or before `now`."""
-	at = now.replace(hour=11, minute=0, second=0, microsecond=0)
-	if at > now:
-		at -= timedelta(days=1)
-	while at.weekday() == 6:
-		at -= timedelta(days=1)
-	return at
+def use_daytime_zone() -> str:
+	"""Make the throwaway site's time zone one where it is now 10:00-17:00 on a Monday to
+	Saturday, so that the figures do not depend on when the benchmark runs (the default rules
+	allow contact 08:00-21:00, Monday to Saturday, in the person's zone: here the site's)."""
+	from datetime import datetime
+	from zoneinfo import ZoneInfo
+
+	from humane_crm import clock
+
+	utc = datetime.now(timezone.utc)
+	for zone in ZONES:
+		local = utc.astimezone(ZoneInfo(zone))
+		if 10 <= local.hour < 17 and local.weekday() < 6:
+			break
+	settings = frappe.get_single("System Settings")
+	settings.time_zone = zone
+	settings.language = settings.language or "en"  # a site made without the setup wizard has none
+	settings.save()
+	frappe.db.commit()
+	if hasattr(frappe.local, "system_settings"):
+		del frappe.local.system_settings
+	frappe.local.cache.pop("humane_crm_site_zone", None)
+	assert clock.site_zone().key == zone
+	return zone
+
+
+ZONES = (
+	"Pacific/Honolulu",
+	"America/Los_Angeles",
+	"America/Chicago",
+	"America/New_York",
+	"America/Sao_Paulo",
+	"Atlantic/Azores",
+	"Europe/London",
+	"Europe/Berlin",
+	"Europe/Moscow",
+	"Asia/Dubai",
+	"Asia/Kolkata",
+	"Asia/Bangkok",
+	"Asia/Shanghai",
+	"Asia/Tokyo",
+	"Australia/Sydney",
+	"Pacific/Auckland",
+)
 
 
 def frozen(site_time):
-	"""The clock stopped at `site_time` (naive, in the site's zone)."""
+	"""The clock stopped at `site_time` (naive, in the site's zone), then running on from there."""
 	from freezegun import freeze_time
 
 	from humane_crm import clock
 
-	# tick: the clock runs on from there, so durations measured inside are real
 	return freeze_time(clock.aware(site_time).astimezone(timezone.utc), tick=True)
 
 
@@ -236,11 +273,16 @@ def batch(keys: list[str], when: str) -> None:
 
 	recipients = random.sample(keys, min(10_000, len(keys)))
 	check_contacts(recipients[:10], "Email")
-	started = time.perf_counter()
-	answers = check_contacts(recipients, "Email")
-	took = time.perf_counter() - started
+	times = []
+	for _ in range(5):
+		started = time.perf_counter()
+		answers = check_contacts(recipients, "Email")
+		times.append(time.perf_counter() - started)
 	blocked = sum(1 for a in answers if not a["allowed"])
-	print(f"batch at {when}: {len(recipients):,} recipients decided in {took:.3f} s ({blocked:,} refused)")
+	print(
+		f"batch at {when}: {len(recipients):,} recipients decided in {statistics.median(times):.3f} s "
+		f"(median of 5; {min(times):.3f}-{max(times):.3f} s; {blocked:,} refused)"
+	)
 
 
 def backfill_throughput(n: int = 5_000) -> None:
