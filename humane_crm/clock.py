@@ -20,8 +20,9 @@ def now() -> datetime:
 	return now_datetime().replace(tzinfo=site_zone())
 
 
-def aware(value) -> datetime | None:
-	"""A value read from the database (naive, site zone) as an aware datetime."""
+def aware(value, site: ZoneInfo | None = None) -> datetime | None:
+	"""A value read from the database (naive, in the site's zone) as an aware datetime. (Pass
+	the site's zone when converting many: asking for it is a lookup each time.)"""
 	if not value:
 		return None
 	if isinstance(value, datetime):
@@ -30,7 +31,7 @@ def aware(value) -> datetime | None:
 		dt = datetime.fromisoformat(value)  # what the database gives as text: cheap to parse
 	else:
 		dt = get_datetime(value)
-	return dt if dt.tzinfo else dt.replace(tzinfo=site_zone())
+	return dt if dt.tzinfo else dt.replace(tzinfo=site or site_zone())
 
 
 def naive(value: datetime | None) -> datetime | None:

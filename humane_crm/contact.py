@@ -249,18 +249,20 @@ def decide_for_people(
 def _decide_one(keys, rows, channel, now, window, active, record, roles, memo=None) -> PersonVerdict:
 	prefs = {r.name: r for r in rows}
 	ledger = {r.attempt: r for r in rows if r.attempt}.values()
+	site = clock.site_zone()
 	attempts = tuple(
-		Attempt(clock.aware(r.at).astimezone(UTC), r.channel, r.agent, r.reference_name, r.attempt)
+		Attempt(clock.aware(r.at, site).astimezone(UTC), r.channel, r.agent, r.reference_name, r.attempt)
 		for r in ledger
 		if r.direction == "Outbound" and r.outcome in COUNTED
 	)
-	conversations = tuple(clock.aware(r.at) for r in ledger if r.outcome in CONVERSATIONS)
-	inbound = [clock.aware(r.at) for r in ledger if r.direction == "Inbound" and r.channel == channel]
+	conversations = tuple(clock.aware(r.at, site) for r in ledger if r.outcome in CONVERSATIONS)
+	inbound = [clock.aware(r.at, site) for r in ledger if r.direction == "Inbound" and r.channel == channel]
 	zone, zone_source = person_zone(keys, record)
 	mine = record is not None and any(keys & p for p in record.people)
 	inputs = dict(
 		channel=channel,
-		preferences=tuple(to_preference(r) for r in prefs.values()),
+		# An open preference without opt-outs says nothing: the core is not asked about it.
+		preferences=tuple(to_preference(r) for r in prefs.values() if not _says_nothing(r)),
 		now=now,
 		last_inbound_at=max(inbound) if inbound else None,
 		reply_window=window,
@@ -275,20 +277,19 @@ def _decide_one(keys, rows, channel, now, window, active, record, roles, memo=No
 	title = next((prefs[n].person_name for n in sorted(prefs) if prefs[n].person_name), None)
 	if not title and mine:
 		title = record.title
-	plain = not (attempts or conversations or inbound) and all(_is_plain(p) for p in inputs["preferences"])
-	if memo is not None and plain:
+	if memo is not None and not (attempts or conversations or inbound or inputs["preferences"]):
 		memo_key = (zone.key, inputs["doctype"], inputs["status"])
 		if memo_key not in memo:
-			memo[memo_key] = core.decide(**{**inputs, "preferences": ()})
+			memo[memo_key] = core.decide(**inputs)
 		decision = memo[memo_key]
 	else:
 		decision = core.decide(**inputs)
 	return PersonVerdict(keys, decision, sorted(prefs), title, zone, zone_source, inputs)
 
 
-def _is_plain(preference: core.Preference) -> bool:
-	"""A preference that says nothing: open, no opt-outs."""
-	return preference.status == core.OPEN and not preference.opted_out
+def _says_nothing(row) -> bool:
+	"""A preference row that is open, with no opt-outs."""
+	return row.status == core.OPEN and not any(row.get(f) for f in CHANNEL_FIELDS.values())
 
 
 def decide_for_record(doctype: str, name: str, channel: str, now=None) -> Verdict:

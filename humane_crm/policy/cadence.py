@@ -8,7 +8,7 @@ datetimes of the same zone by wall time, which is wrong across a DST change.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -110,20 +110,27 @@ def validate_rule(rule: Rule) -> list[str]:
 	return problems
 
 
+def in_order(attempts) -> tuple[Attempt, ...]:
+	"""Attempts with their times in UTC, oldest first: what `violations` reads."""
+	utc = (a if a.at.tzinfo is UTC else replace(a, at=a.at.astimezone(UTC)) for a in attempts)
+	return tuple(sorted(utc, key=lambda a: a.at))
+
+
 def violations(
-	rule: Rule, attempts: list[Attempt] | tuple[Attempt, ...], conversations, at: datetime, zone: ZoneInfo
+	rule: Rule, attempts: tuple[Attempt, ...], conversations, at: datetime, zone: ZoneInfo
 ) -> list[Violation]:
-	"""Every constraint of `rule` that one more touch at `at` would break."""
+	"""Every constraint of `rule` that one more touch at `at` would break. `attempts` as
+	`in_order` gives them (`decide` orders them once for every rule and instant it asks about)."""
 	at = at.astimezone(UTC)
 	found: list[Violation] = []
-	mine = sorted((a for a in attempts if rule.counts(a) and _utc(a.at) <= at), key=lambda a: _utc(a.at))
+	mine = [a for a in attempts if a.at <= at and rule.counts(a)]
 
 	if rule.max_attempts and rule.window:
 		since = at - rule.window
-		counted = [a for a in mine if _utc(a.at) > since]
+		counted = [a for a in mine if a.at > since]
 		if len(counted) >= rule.max_attempts:
 			# The touch is allowed once enough of the counted attempts have aged out of the window.
-			until = _utc(counted[len(counted) - rule.max_attempts].at) + rule.window
+			until = counted[len(counted) - rule.max_attempts].at + rule.window
 			found.append(
 				Violation(
 					rule,
@@ -140,7 +147,7 @@ def violations(
 
 	if rule.min_gap and mine:
 		last = mine[-1]
-		until = _utc(last.at) + rule.min_gap
+		until = last.at + rule.min_gap
 		if at < until:
 			found.append(Violation(rule, GAP, until, {"gap": rule.min_gap, "last": last}))
 
@@ -171,10 +178,6 @@ def violations(
 				)
 			)
 	return found
-
-
-def _utc(dt: datetime) -> datetime:
-	return dt if dt.tzinfo is UTC else dt.astimezone(UTC)
 
 
 @lru_cache(maxsize=4096)

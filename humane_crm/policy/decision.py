@@ -140,10 +140,12 @@ def decide(
 		raise ValueError(f"unknown channel {channel!r}; expected one of {', '.join(CHANNELS)}")
 	zone = zone or ZoneInfo("UTC")
 	applicable = tuple(r for r in rules if r.applies(channel, doctype, status))
+	preferences = sorted(preferences, key=lambda p: p.name)
+	attempts = cadence.in_order(attempts)  # once: `evaluate` runs per rule, and again per instant
 
 	def evaluate(at: datetime, with_pass: bool) -> list[Reason]:
 		reasons: list[Reason] = []
-		for preference in sorted(preferences, key=lambda p: p.name):
+		for preference in preferences:
 			reasons.extend(preference_reasons(preference, channel, at))
 		for rule in applicable:
 			for v in cadence.violations(rule, attempts, conversations, at, zone):
