@@ -212,16 +212,12 @@ def state(doc) -> dict:
 def gate(comm) -> None:
 	"""Communication validate (outbound email): a reply on a record with an open complaint waits
 	for the checklist, and must be more than a template."""
-	if comm.reference_doctype not in CRM_RECORDS or not comm.reference_name:
+	if comm.reference_doctype not in CRM_RECORDS or not comm.reference_name or not any_open():
 		return
-	open_ = frappe.get_all(
-		"Complaint",
-		filters={
-			"reference_doctype": comm.reference_doctype,
-			"reference_name": comm.reference_name,
-			"status": "Open",
-		},
-		pluck="name",
+	open_ = frappe.db.sql_list(
+		"""select name from `tabComplaint`
+		where reference_name = %s and reference_doctype = %s and status = 'Open'""",
+		(comm.reference_name, comm.reference_doctype),
 	)
 	if not open_:
 		return
@@ -246,6 +242,19 @@ def gate(comm) -> None:
 			title=_("Write it yourself"),
 		)
 	comm.flags.humane_crm_complaints = open_
+
+
+OPEN_KEY = "humane_crm:open_complaints"
+
+
+def any_open() -> bool:
+	"""Is any complaint Open on this site? Asked on every outgoing email, so cached until a
+	complaint changes: most of the time none is, and the email needs no complaint query."""
+	return bool(frappe.cache.get_value(OPEN_KEY, lambda: frappe.db.count("Complaint", {"status": "Open"})))
+
+
+def clear_cache(doc=None, method=None) -> None:
+	frappe.cache.delete_value(OPEN_KEY)
 
 
 def responded(comm) -> None:

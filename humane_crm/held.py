@@ -87,10 +87,12 @@ def reaches_a_crm_person(reference: tuple, recipients: list[str]) -> bool:
 
 def hold_communication(doc) -> None:
 	"""Communication validate: hold an automated email to a CRM person instead of creating it."""
+	source = automated_source(doc)
+	if not source:
+		return  # a person is sending: the common case, decided without a query
 	reference = (doc.reference_doctype, doc.reference_name)
 	recipients = split_emails(", ".join(filter(None, (doc.recipients, doc.cc, doc.bcc))))
-	source = automated_source(doc)
-	if not source or not reaches_a_crm_person(reference, recipients):
+	if not reaches_a_crm_person(reference, recipients):
 		return
 	hold(
 		{

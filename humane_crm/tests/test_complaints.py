@@ -115,6 +115,21 @@ class TestTheGate(ComplaintTestCase):
 			complaints.tick(name, 1, ticked=0)  # no unticking after the reply
 		send_email("CRM Lead", self.lead.name, self.email, "<p>One more thing: your tracking number.</p>")
 
+	def test_the_gate_knows_at_once_that_a_complaint_was_opened(self):
+		# Outgoing emails skip the complaint query while no complaint is open (a cached count).
+		frappe.db.delete("Complaint", {"status": "Open"})
+		complaints.clear_cache()
+		self.assertFalse(complaints.any_open())
+		self.complaint(status="Open")
+		self.assertTrue(complaints.any_open())
+		frappe.set_user(AGENT)
+		with self.assertRaises(ComplaintChecklistError):
+			send_email("CRM Lead", self.lead.name, self.email, REPLY)
+
+	def tearDown(self):
+		super().tearDown()
+		complaints.clear_cache()  # the test's complaints were rolled back
+
 	def test_a_reply_that_is_only_a_template_is_refused(self):
 		from humane_crm.tests.test_template_review import REVIEWER, THANKS, make_template, rendered
 

@@ -20,6 +20,16 @@ class Complaint(Document):
 
 			self.complaint_owner = people.record_owner(self.reference_doctype, self.reference_name)
 
+	def on_change(self):
+		from humane_crm import complaints
+
+		# Now, and again once committed: another request may have counted in between.
+		complaints.clear_cache()
+		frappe.db.after_commit.add(complaints.clear_cache)
+
+	def on_trash(self):
+		self.on_change()
+
 	def only_crm_records(self):
 		if self.reference_doctype not in ("CRM Lead", "CRM Deal"):
 			frappe.throw(
