@@ -12,7 +12,7 @@ from __future__ import annotations
 import frappe
 from frappe import _
 
-from humane_crm import clock, contact, explain, ledger, overrides, people
+from humane_crm import after_rollback, clock, contact, explain, ledger, overrides, people
 from humane_crm.exceptions import (
 	ChannelOptedOutError,
 	ContactLimitError,
@@ -82,34 +82,30 @@ def refuse(verdict: contact.Verdict, doc=None):
 	):
 		exc, title = ReasonRequiredError, _("A reason is needed")
 	if doc is not None:
-		frappe.db.after_rollback.add(lambda: record_blocked(verdict, doc.doctype, frappe.session.user))
+		user = frappe.session.user
+		after_rollback.add(lambda: record_blocked(verdict, doc.doctype, user))
 	frappe.throw(explain.refusal(verdict, overridable=overrides.may_override(verdict)), exc=exc, title=title)
 
 
 def record_blocked(verdict: contact.Verdict, carrier: str, agent: str) -> None:
-	"""After the refused transaction rolled back: keep the refusal in the ledger (its own commit)."""
-	try:
-		for person in verdict.people:
-			if person.decision.allowed:
-				continue
-			ledger.record(
-				person.keys,
-				verdict.channel,
-				"Outbound",
-				"Blocked",
-				reference=_reference_for(person, verdict),
-				source=(None, None),
-				agent=agent,
-				title=person.title,
-				reason=_("Refused ({0}): {1}").format(
-					_(carrier), " ".join(explain.sentence(r, person) for r in person.decision.blocking)
-				)[:1000],
-				rules=rules_that_spoke(person),
-			)
-		frappe.db.commit()
-	except Exception:
-		frappe.db.rollback()
-		frappe.log_error(title=_("Humane CRM: could not record a refused contact"))
+	"""After the refused transaction rolled back: keep the refusal in the ledger."""
+	for person in verdict.people:
+		if person.decision.allowed:
+			continue
+		ledger.record(
+			person.keys,
+			verdict.channel,
+			"Outbound",
+			"Blocked",
+			reference=_reference_for(person, verdict),
+			source=(None, None),
+			agent=agent,
+			title=person.title,
+			reason=_("Refused ({0}): {1}").format(
+				_(carrier), " ".join(explain.sentence(r, person) for r in person.decision.blocking)
+			)[:1000],
+			rules=rules_that_spoke(person),
+		)
 
 
 def _reference_for(person, verdict) -> tuple:

@@ -17,14 +17,22 @@ from __future__ import annotations
 import email
 import json
 import sys
+from contextlib import contextmanager
 from email import policy
 
 import frappe
 from frappe import _
 from frappe.utils import add_to_date, get_fullname, now_datetime
 
-from humane_crm import ledger, people
-from humane_crm.exceptions import HeldMessageError, MessageHeld
+from humane_crm import after_rollback, ledger, people
+from humane_crm.exceptions import (
+	ContactRefused,
+	HeldMessageError,
+	MessageHeld,
+	PersonalNoteRequiredError,
+	TemplateNotApprovedError,
+	UnfilledPlaceholderError,
+)
 from humane_crm.notifications import notify
 from humane_crm.policy.identity import split_emails
 
@@ -160,16 +168,7 @@ def hold(message: dict, source: str, attachments: list | None = None) -> None:
 		return doc.name
 
 	name = write()
-
-	def write_again():
-		try:
-			write()
-			frappe.db.commit()
-		except Exception:
-			frappe.db.rollback()
-			frappe.log_error(title=_("Humane CRM: could not keep a held message"))
-
-	frappe.db.after_rollback.add(write_again)
+	after_rollback.add(write)  # a caller that lets the refusal propagate loses nothing either
 	frappe.throw(
 		_(
 			"Held for a human, not sent: this automated email to a CRM person waits as Held Message {0} until someone who can read the record releases or discards it. Source: {1}."
@@ -177,6 +176,95 @@ def hold(message: dict, source: str, attachments: list | None = None) -> None:
 		exc=MessageHeld,
 		title=_("Message held"),
 	)
+
+
+# Refused sends: nothing the agent wrote is lost
+# ------------------
+
+# What refuses a person's own email: cadence and their wishes, placeholders, templates, complaints.
+REFUSALS = (
+	ContactRefused,
+	UnfilledPlaceholderError,
+	TemplateNotApprovedError,
+	PersonalNoteRequiredError,
+)
+
+
+@contextmanager
+def keep_if_refused(doc):
+	"""Around the checks of a person's email: when one refuses it, keep the whole draft as a Held
+	Message they can open, edit and send again once allowed, and tell them where they work (CRM's
+	composer closes and shows nothing on a refusal). Written after the refused transaction rolls
+	back, so the refusal itself stays clean."""
+	try:
+		yield
+	except REFUSALS as refusal:
+		if not frappe.flags.humane_crm_releasing:  # a release that is refused again keeps its own
+			draft = _draft_of(doc, _attachments_being_sent())
+			user, why = frappe.session.user, str(refusal)
+			title = frappe.local.message_log[-1].get("title") if frappe.local.message_log else None
+			after_rollback.add(lambda: _keep_refused(draft, user, title or _("Not sent"), why))
+		raise
+
+
+def _draft_of(doc, attachments) -> dict:
+	return {
+		"message": {
+			"reference_doctype": doc.reference_doctype,
+			"reference_name": doc.reference_name,
+			"sender": doc.sender,
+			"recipients": doc.recipients,
+			"cc": doc.cc,
+			"bcc": doc.bcc,
+			"subject": doc.subject,
+			"content": doc.content,
+		},
+		"attachments": attachments,
+	}
+
+
+def _keep_refused(draft: dict, user: str, title: str, why: str) -> None:
+	message = draft["message"]
+	doc = frappe.get_doc(
+		{
+			"doctype": "Held Message",
+			"status": "Held",
+			"held_because": _("Refused: {0}").format(frappe.utils.strip_html(title))[:255],
+			"source": frappe.utils.strip_html(why),
+			"held_session_user": user,
+			"held_on": now_datetime(),
+			"record_owner": user,  # their own draft
+			**message,
+		}
+	)
+	doc.flags.ignore_permissions = doc.flags.ignore_links = True
+	doc.insert()
+	keep_attachments(doc, draft["attachments"])
+	subject = _(
+		"Your email “{0}” was not sent: {1}. It is kept as a draft; send it again once allowed."
+	).format(message.get("subject") or "", frappe.utils.strip_html(title))
+	notify(user, doc, subject)
+	crm_notify(user, doc, subject, message.get("reference_doctype"), message.get("reference_name"))
+
+
+def crm_notify(user: str, doc, text: str, doctype: str | None, name: str | None) -> None:
+	"""A notification in /crm's panel (CRM Notification), linking to the lead or deal."""
+	if doctype not in CRM_RECORDS or not name or user in ("Administrator", "Guest"):
+		return
+	frappe.get_doc(
+		{
+			"doctype": "CRM Notification",
+			"from_user": user,
+			"to_user": user,
+			"type": "Mention",
+			"notification_text": f"<div class='mb-2 leading-5 text-gray-600'>{frappe.utils.escape_html(text)}</div>",
+			"message": frappe.utils.escape_html(text),
+			"notification_type_doctype": "Held Message",
+			"notification_type_doc": doc.name,
+			"reference_doctype": doctype,
+			"reference_name": name,
+		}
+	).insert(ignore_permissions=True)
 
 
 # Release and discard

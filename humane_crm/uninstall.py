@@ -30,6 +30,7 @@ def remove_records_about(doctypes):
 		("Deleted Document", "deleted_doctype"),
 		("Access Log", "export_from"),
 		("Notification Log", "document_type"),
+		("CRM Notification", "notification_type_doctype"),
 	):
 		frappe.db.delete(doctype, {field: ("in", doctypes)})
 

@@ -10,9 +10,10 @@ _TO_A_PERSON = ("Communication", "Automated Message", None, "")
 def validate(doc, method=None):
 	if doc.is_new() and is_outbound_email(doc) and not guard.checks_off():
 		held.hold_communication(doc)  # automated, to a CRM person: kept for a human, not sent
-		review.check_message(doc.subject, doc.content)  # placeholders, unapproved templates, notes
-		complaints.gate(doc)  # an open complaint: the empathy checklist first, and own words
-		check_recipients(doc)  # cadence and the person's own wishes
+		with held.keep_if_refused(doc):  # a refused draft is kept, and its sender told
+			review.check_message(doc.subject, doc.content)  # placeholders, unapproved templates, notes
+			complaints.gate(doc)  # an open complaint: the empathy checklist first, and own words
+			check_recipients(doc)  # cadence and the person's own wishes
 
 
 def after_insert(doc, method=None):

@@ -7,8 +7,8 @@ import frappe
 from frappe.utils import add_to_date, now_datetime
 
 from humane_crm import held
-from humane_crm.exceptions import HeldMessageError, MessageHeld
-from humane_crm.tests import attempts, make_lead, make_user, person_of
+from humane_crm.exceptions import DoNotContactError, HeldMessageError, MessageHeld
+from humane_crm.tests import attempts, make_lead, make_user, person_of, send_email, set_preference
 from humane_crm.tests.test_do_not_contact import AGENT, HumaneTestCase
 
 OUTSIDER = "olga.outsider@example.com"
@@ -331,3 +331,48 @@ class TestDiscardAndPermissions(HeldTestCase):
 			)
 		)
 		self.assertTrue(frappe.db.get_value("Held Message", doc.name, "reminded_on"))
+
+
+class TestRefusedDraftsAreKept(HeldTestCase):
+	"""CRM's composer closes and shows nothing when a send is refused: the draft is kept and its
+	sender told in /crm (CRM Notification) and /app (Notification Log)."""
+
+	def test_a_refused_email_is_kept_as_a_draft_the_agent_can_send_once_allowed(self):
+		lead = self.agent_lead()
+		frappe.set_user(AGENT)
+		set_preference("CRM Lead", lead.name, "Do Not Contact", reason="Asked on the phone")
+		frappe.db.commit()  # the refusal rolls back the request's transaction, as a real one does
+		words = "<p>Ana, about the blue coat you liked: it is back in your size.</p>"
+		try:
+			with self.assertRaises(DoNotContactError):
+				send_email("CRM Lead", lead.name, lead.email, words)
+			frappe.db.rollback()  # what Frappe does with a refused request
+
+			[draft] = held_for(lead)
+			self.assertEqual(draft.content, words)
+			# Both kinds of work after the rollback were done: the draft and the ledger's Blocked row.
+			self.assertEqual([a.outcome for a in attempts(person=person_of(lead.email))], ["Blocked"])
+			self.assertTrue(draft.held_because.startswith("Refused: Do not contact"))
+			self.assertEqual(draft.record_owner, AGENT)
+			self.assertTrue(
+				frappe.db.exists(
+					"CRM Notification",
+					{"to_user": AGENT, "notification_type_doc": draft.name, "reference_name": lead.name},
+				)
+			)
+			self.assertTrue(
+				frappe.db.exists("Notification Log", {"for_user": AGENT, "document_name": draft.name})
+			)
+
+			set_preference("CRM Lead", lead.name, "Open", reason="She called to ask for news")
+			doc = frappe.get_doc("Held Message", draft.name)
+			result = doc.release()
+			self.assertEqual(frappe.db.get_value("Communication", result["communication"], "content"), words)
+		finally:
+			frappe.set_user("Administrator")
+			frappe.db.rollback()
+			for name in frappe.get_all("Held Message", {"reference_name": lead.name}, pluck="name"):
+				frappe.delete_doc("Held Message", name, force=True, ignore_permissions=True)
+			frappe.db.delete("CRM Notification", {"reference_name": lead.name})
+			frappe.delete_doc("CRM Lead", lead.name, force=True, ignore_permissions=True)
+			frappe.db.commit()
