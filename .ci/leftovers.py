@@ -32,6 +32,14 @@ def leftovers() -> list[str]:
 		frappe.get_all("Custom DocPerm", {"parent": "Email Template"}, pluck="role"),
 	)
 	check(
+		"CRM Notifications",
+		frappe.get_all(
+			"CRM Notification",
+			{"notification_type_doctype": ("in", ("Held Message", "Complaint"))},
+			pluck="name",
+		),
+	)
+	check(
 		"Notification Logs",
 		frappe.get_all(
 			"Notification Log", {"document_type": ("in", ("Held Message", "Complaint"))}, pluck="name"
