@@ -102,20 +102,7 @@ def hold_communication(doc) -> None:
 	recipients = split_emails(", ".join(filter(None, (doc.recipients, doc.cc, doc.bcc))))
 	if not reaches_a_crm_person(reference, recipients):
 		return
-	hold(
-		{
-			"reference_doctype": reference[0],
-			"reference_name": reference[1],
-			"sender": doc.sender,
-			"recipients": doc.recipients,
-			"cc": doc.cc,
-			"bcc": doc.bcc,
-			"subject": doc.subject,
-			"content": doc.content,
-		},
-		source,
-		attachments=_attachments_being_sent(),
-	)
+	hold(message_of(doc), source, attachments=_attachments_being_sent())
 
 
 def hold_email_queue(doc) -> None:
@@ -200,27 +187,26 @@ def keep_if_refused(doc):
 		yield
 	except REFUSALS as refusal:
 		if not frappe.flags.humane_crm_releasing:  # a release that is refused again keeps its own
-			draft = _draft_of(doc, _attachments_being_sent())
+			draft = {"message": message_of(doc), "attachments": _attachments_being_sent()}
 			user, why = frappe.session.user, str(refusal)
 			title = frappe.local.message_log[-1].get("title") if frappe.local.message_log else None
 			after_rollback.add(lambda: _keep_refused(draft, user, title or _("Not sent"), why))
 		raise
 
 
-def _draft_of(doc, attachments) -> dict:
-	return {
-		"message": {
-			"reference_doctype": doc.reference_doctype,
-			"reference_name": doc.reference_name,
-			"sender": doc.sender,
-			"recipients": doc.recipients,
-			"cc": doc.cc,
-			"bcc": doc.bcc,
-			"subject": doc.subject,
-			"content": doc.content,
-		},
-		"attachments": attachments,
-	}
+def message_of(doc) -> dict:
+	"""What a Held Message keeps of a Communication that did not go out."""
+	fields = (
+		"reference_doctype",
+		"reference_name",
+		"sender",
+		"recipients",
+		"cc",
+		"bcc",
+		"subject",
+		"content",
+	)
+	return {f: doc.get(f) for f in fields}
 
 
 def _keep_refused(draft: dict, user: str, title: str, why: str) -> None:
