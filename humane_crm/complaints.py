@@ -17,6 +17,7 @@ from frappe import _
 from frappe.utils import add_days, get_datetime, get_fullname, now_datetime, time_diff_in_hours
 
 from humane_crm import ledger, people, review
+from humane_crm.actions import save_action
 from humane_crm.exceptions import ComplaintChecklistError, ComplaintError, TemplateOnlyReplyError
 from humane_crm.notifications import notify
 from humane_crm.policy import complaints as core
@@ -338,13 +339,7 @@ def _open(doc) -> None:
 
 
 def _act(doc, status: str, note: str, **values) -> None:
-	doc.update({"status": status, **values})
-	doc.flags.humane_crm_action = doc.flags.ignore_permissions = True
-	try:
-		doc.save()
-	finally:
-		doc.flags.humane_crm_action = doc.flags.ignore_permissions = False
-	doc.add_comment("Info", note)
+	save_action(doc, {"status": status, **values}, note)
 
 
 def _complaint(name: str):

@@ -25,6 +25,7 @@ from frappe import _
 from frappe.utils import add_to_date, get_fullname, now_datetime
 
 from humane_crm import after_rollback, ledger, people
+from humane_crm.actions import save_action
 from humane_crm.exceptions import (
 	ContactRefused,
 	HeldMessageError,
@@ -346,13 +347,7 @@ def _check_can_act(doc, action: str) -> None:
 
 
 def _close(doc, status: str, note: str, **values) -> None:
-	doc.update({"status": status, **values})
-	doc.flags.humane_crm_outcome = doc.flags.ignore_permissions = True
-	try:
-		doc.save()
-	finally:
-		doc.flags.humane_crm_outcome = doc.flags.ignore_permissions = False
-	doc.add_comment("Workflow", note)
+	save_action(doc, {"status": status, **values}, note, "Workflow")
 
 
 # Telling owners

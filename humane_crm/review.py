@@ -11,6 +11,7 @@ import frappe
 from frappe import _
 from frappe.utils import get_fullname, now_datetime
 
+from humane_crm.actions import by_action, save_action
 from humane_crm.exceptions import (
 	PersonalNoteRequiredError,
 	SelfApprovalError,
@@ -47,7 +48,7 @@ def fingerprint_of(doc) -> str:
 
 def validate(doc, method=None):
 	"""Email Template: keep the review state honest on every save, from any path."""
-	if _installing() and not doc.flags.humane_crm_review:
+	if _installing() and not by_action(doc):
 		grandfather_installed(doc)
 		return
 	guard_review_state(doc)
@@ -71,7 +72,7 @@ def grandfather_installed(doc):
 
 def guard_review_state(doc):
 	"""The review fields change only through the review actions."""
-	if doc.flags.humane_crm_review:
+	if by_action(doc):
 		return
 	before = doc.get_doc_before_save()
 	if before is None:
@@ -252,14 +253,7 @@ def _check_reviewer(doc, action: str):
 
 
 def _act(doc, new_state: str, note: str, **values):
-	doc.update({"humane_review_state": new_state, **values})
-	# The action checked the user's right to take it.
-	doc.flags.humane_crm_review = doc.flags.ignore_permissions = True
-	try:
-		doc.save()
-	finally:
-		doc.flags.humane_crm_review = doc.flags.ignore_permissions = False
-	doc.add_comment("Workflow", note)
+	save_action(doc, {"humane_review_state": new_state, **values}, note, "Workflow")
 
 
 # Install: what to do with templates that existed before the app

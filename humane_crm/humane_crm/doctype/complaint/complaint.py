@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from humane_crm.actions import by_action
 from humane_crm.exceptions import ComplaintError
 
 
@@ -39,7 +40,7 @@ class Complaint(Document):
 			)
 
 	def status_moves_only_by_actions(self):
-		if self.flags.humane_crm_action:
+		if by_action(self):
 			return
 		if self.is_new():
 			if self.status not in (None, "", "Suggested"):

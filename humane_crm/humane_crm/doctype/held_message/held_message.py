@@ -6,6 +6,7 @@ from frappe import _
 from frappe.model import no_value_fields
 from frappe.model.document import Document
 
+from humane_crm.actions import by_action
 from humane_crm.exceptions import HeldMessageError
 
 EDITABLE_WHILE_HELD = ("recipients", "cc", "bcc", "subject", "content")
@@ -19,7 +20,7 @@ class HeldMessage(Document):
 
 	def keep_the_outcome(self):
 		"""A released or discarded message is history: nothing in it changes any more."""
-		if self.is_new() or self.flags.humane_crm_outcome:
+		if self.is_new() or by_action(self):
 			return
 		before = self.get_doc_before_save()
 		if before and before.status != "Held":
