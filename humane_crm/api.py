@@ -129,7 +129,7 @@ def check_contacts(recipients: list | str, channel: str = "Email") -> list[dict]
 	given = _as_list(recipients)
 	keyed = [(r, people.email_key(r) or people.phone_key(r)) for r in given]
 	persons = [frozenset({k}) for _r, k in keyed if k]
-	verdict = contact.decide_for_people(list(dict.fromkeys(persons)), channel, batch=True)
+	verdict = contact.decide_for_people(list(dict.fromkeys(persons)), channel)
 	by_keys = {p.keys: p for p in verdict.people}
 	plain_yes = _("Contact is allowed now.")
 	out = []
@@ -217,7 +217,7 @@ def attempt_list(people_) -> list[dict]:
 
 
 def summary(verdict: contact.Verdict, doctype=None, name=None) -> str:
-	who = people.display_name(doctype, name) or _("this person")
+	who = people.display_name(doctype, name) or explain._("this person")
 	if not verdict.people:
 		return _("{0} has no email address or phone number yet.").format(who)
 	if verdict.decision.outcome == core.EXEMPT:

@@ -27,7 +27,6 @@ from humane_crm.policy.decision import (
 	Preference,
 	decide,
 	overridable,
-	with_details,
 )
 
 UTC = timezone.utc
@@ -46,19 +45,6 @@ NOW = datetime(2026, 11, 24, 15, 0, tzinfo=NY)
 
 def touches(*days_ago, channel="Call", agent="priya"):
 	return tuple(Attempt(NOW - timedelta(days=d), channel, agent) for d in days_ago)
-
-
-def test_details_name_the_attempts_without_changing_the_decision():
-	# A batch decides on bare ledger rows, then names who made the touches behind a refusal.
-	bare = tuple(Attempt(NOW - timedelta(days=d), "Email", id=f"row{d}") for d in (6, 4, 0.5))
-	d = decide("Email", [], NOW, rules=DEFAULTS, attempts=bare, zone=NY)
-	named = with_details(d, {a.id: Attempt(a.at, a.channel, "sam", "LEAD-1", a.id) for a in bare})
-	assert (named.outcome, named.next_allowed_at) == (d.outcome, d.next_allowed_at)
-	assert [r.kind for r in named.reasons] == [r.kind for r in d.reasons]
-	[cap] = [r for r in named.reasons if r.kind == "cap"]
-	assert [(a.agent, a.reference) for a in cap.facts["attempts"]] == [("sam", "LEAD-1")] * 3
-	[gap] = [r for r in named.reasons if r.kind == "gap"]
-	assert gap.facts["last"].agent == "sam"
 
 
 def test_the_fourth_touch_in_seven_days_is_refused_with_the_attempts_and_next_time():

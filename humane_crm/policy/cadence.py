@@ -123,7 +123,12 @@ def violations(
 	`in_order` gives them (`decide` orders them once for every rule and instant it asks about)."""
 	at = at.astimezone(UTC)
 	found: list[Violation] = []
-	mine = [a for a in attempts if a.at <= at and rule.counts(a)]
+	mine = attempts
+	if (rule.max_attempts or rule.min_gap) and attempts:  # (the rest of a rule reads no attempts)
+		if rule.channel != ANY:
+			mine = [a for a in mine if a.channel == rule.channel]
+		if mine and mine[-1].at > at:  # asked about an instant before some touches
+			mine = [a for a in mine if a.at <= at]
 
 	if rule.max_attempts and rule.window:
 		since = at - rule.window

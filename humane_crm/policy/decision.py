@@ -8,7 +8,7 @@ Sentences are written by the shell, which translates them; the core only states 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -212,21 +212,6 @@ def next_allowed_time(reasons: list[Reason] | tuple[Reason, ...]) -> datetime | 
 	if not blocking or any(r.until is None for r in blocking):
 		return None
 	return max(r.until for r in blocking)
-
-
-def with_details(decision: Decision, detailed: dict[str, Attempt]) -> Decision:
-	"""The same decision, naming its attempts by the `detailed` ones with the same id (who made
-	each touch, on which record: what an explanation needs and a decision does not)."""
-
-	def swap(value):
-		if isinstance(value, Attempt):
-			return detailed.get(value.id, value)
-		if isinstance(value, tuple) and value and isinstance(value[0], Attempt):
-			return tuple(detailed.get(a.id, a) for a in value)
-		return value
-
-	reasons = tuple(replace(r, facts={k: swap(v) for k, v in r.facts.items()}) for r in decision.reasons)
-	return replace(decision, reasons=reasons)
 
 
 def strictest(decisions: list[Decision]) -> Decision:
