@@ -255,11 +255,14 @@ def decide_for_people(
 		clock.site_zone(),
 	)
 
-	def decide(person: frozenset) -> PersonVerdict:
+	def records_of(person: frozenset) -> list[OnRecord]:
+		if len(person) == 1:  # a mass send's recipients, mostly
+			found = on_record.get(next(iter(person)))
+			return [found] if found else []
 		found = {r.name: r for r in (on_record.get(k) for k in person) if r}
-		return _decide_one(person, [found[n] for n in sorted(found)], shared)
+		return [found[n] for n in sorted(found)]
 
-	verdicts = [decide(p) for p in persons]
+	verdicts = [_decide_one(p, records_of(p), shared) for p in persons]
 	return Verdict(channel, core.strictest([v.decision for v in verdicts]), verdicts, record)
 
 

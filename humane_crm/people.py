@@ -196,5 +196,8 @@ def display_name(doctype: str | None, name: str | None) -> str | None:
 
 def phone_zone(keys) -> str | None:
 	"""The person's zone from their phone numbers, when `phonenumbers` gives exactly one."""
-	zones = {z for k in sorted(keys) if not is_email_key(k) for z in phone_time_zones(k)}
+	zones = set()
+	for key in keys:
+		if not is_email_key(key):
+			zones.update(phone_time_zones(key))
 	return zones.pop() if len(zones) == 1 else None

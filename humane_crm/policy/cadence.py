@@ -42,6 +42,11 @@ class Rule:
 	applies_to: frozenset[str] = frozenset({"CRM Lead", "CRM Deal"})
 	statuses: frozenset[str] = frozenset()
 
+	def __hash__(self) -> int:
+		# Rules are hashed on every cached quiet-hours lookup: the name alone keeps that cheap (equal
+		# rules have equal names, so this agrees with the generated __eq__).
+		return hash(self.name)
+
 	def applies(self, channel: str, doctype: str | None = None, status: str | None = None) -> bool:
 		if self.channel not in (ANY, channel):
 			return False

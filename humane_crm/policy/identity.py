@@ -24,7 +24,7 @@ def normalize_email(value: str | None) -> str | None:
 
 	Accepts "Ana <Ana@Example.com>" as well as a bare address.
 	"""
-	if not value or not isinstance(value, str):
+	if not value or not isinstance(value, str) or "@" not in value:
 		return None
 	bare = value.strip().lower()
 	if _EMAIL.match(bare):  # the common case, without the cost of a full address parse
