@@ -45,6 +45,14 @@ def leftovers() -> list[str]:
 			"Notification Log", {"document_type": ("in", ("Held Message", "Complaint"))}, pluck="name"
 		),
 	)
+	check(
+		"Side panel fields",
+		frappe.get_all(
+			"CRM Fields Layout",
+			{"type": "Side Panel", "layout": ("like", "%humane_%")},
+			pluck="name",
+		),
+	)
 	tables = frappe.db.sql(
 		"""select table_name from information_schema.tables where table_schema = database()
 		and table_name in ('tabContact Preference', 'tabContact Preference Key', 'tabContact Attempt',
@@ -93,12 +101,12 @@ def main(site: str, expect: str):
 		else:
 			missing = [
 				w
-				for w in ("DocTypes", "Roles", "Workspace", "Singles", "Installed app")
+				for w in ("DocTypes", "Roles", "Workspace", "Singles", "Side panel fields", "Installed app")
 				if not any(f.startswith(w) for f in found)
 			]
 			if missing:
 				sys.exit(f"Install is missing: {missing}")
-			print("install: doctypes, roles, workspace and settings in place")
+			print("install: doctypes, roles, workspace, settings and side-panel field in place")
 	finally:
 		frappe.destroy()
 

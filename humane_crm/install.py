@@ -24,6 +24,7 @@ def after_migrate():
 	add_template_permissions()
 	review_existing_templates()
 	add_complaint_defaults()
+	add_side_panel_fields()
 
 
 # Agents write templates and submit them; reviewers read and review them. Frappe gives Email
@@ -56,6 +57,12 @@ def review_existing_templates():
 	count = review.grandfather_existing_templates()
 	if count:
 		click.secho(f"* Gave {count} existing Email Template(s) a review state")
+
+
+def add_side_panel_fields():
+	from humane_crm import layouts
+
+	layouts.add_time_zone_to_side_panels()
 
 
 def add_custom_fields():

@@ -1,5 +1,6 @@
 """Contact cadence on a real site: the person counted across agents, channels and records."""
 
+import json
 import random
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -7,7 +8,7 @@ from zoneinfo import ZoneInfo
 import frappe
 from freezegun import freeze_time
 
-from humane_crm import rules
+from humane_crm import layouts, rules
 from humane_crm.api import check_contact, check_contacts, override_next_contact
 from humane_crm.exceptions import (
 	ContactLimitError,
@@ -17,12 +18,19 @@ from humane_crm.exceptions import (
 	OutsideContactHoursError,
 	ReasonRequiredError,
 )
+from humane_crm.people import TIME_ZONE_FIELD
 from humane_crm.tests import attempts, make_call, make_lead, make_user, person_of, receive_email, send_email
 from humane_crm.tests.test_do_not_contact import AGENT, OTHER_AGENT, HumaneTestCase, new_email
 
 NY = ZoneInfo("America/New_York")
 MANAGER = "maria.manager@example.com"
 TUESDAY_10AM = datetime(2026, 11, 24, 10, 0, tzinfo=NY)
+
+
+def side_panel(doctype: str) -> list[dict]:
+	return json.loads(
+		frappe.db.get_value("CRM Fields Layout", {"dt": doctype, "type": "Side Panel"}, "layout") or "[]"
+	)
 
 
 def ny_phone() -> str:
@@ -125,6 +133,40 @@ class TestDefaults(CadenceTestCase):
 		self.lead.humane_time_zone = "Mars/Olympus_Mons"
 		with self.assertRaisesRegex(InvalidTimeZoneError, "Mars/Olympus_Mons"):
 			self.lead.save()
+
+	def test_the_time_zone_is_in_the_crm_side_panel_of_leads_and_deals(self):
+		from crm.api.doc import get_sidebar_fields
+		from crm.fcrm.doctype.crm_lead.crm_lead import convert_to_deal
+
+		deal = convert_to_deal(self.lead.name)
+		frappe.set_user(AGENT)
+		for doctype, name in (("CRM Lead", self.lead.name), ("CRM Deal", deal)):
+			fields = [f for s in get_sidebar_fields(doctype, name) for f in s.get("fields") or []]
+			[zone] = [f for f in fields if f["name"] == TIME_ZONE_FIELD]
+			self.assertEqual((zone["label"], zone["read_only"]), ("Time Zone", 0))
+
+	def test_the_side_panel_field_is_added_once_and_removed_exactly(self):
+		before = {dt: side_panel(dt) for dt in layouts.DOCTYPES}
+		layouts.remove_time_zone_from_side_panels()
+		for doctype in layouts.DOCTYPES:
+			# CRM's own sections and fields, untouched and in order
+			self.assertEqual(
+				side_panel(doctype), [s for s in before[doctype] if s.get("name") != layouts.SECTION]
+			)
+		layouts.add_time_zone_to_side_panels()  # after a migrate: an admin who took it out keeps it out
+		self.assertNotIn(TIME_ZONE_FIELD, layouts.side_panel_fields("CRM Lead"))
+
+		# An admin who moved it into one of CRM's sections keeps it there, once.
+		lead_panel = side_panel("CRM Lead")
+		lead_panel[0]["fields"].append(TIME_ZONE_FIELD)
+		frappe.db.set_value(
+			"CRM Fields Layout", {"dt": "CRM Lead", "type": "Side Panel"}, "layout", json.dumps(lead_panel)
+		)
+		frappe.db.set_single_value("Humane CRM Settings", "side_panels_seeded", "")
+		layouts.add_time_zone_to_side_panels()
+		layouts.add_time_zone_to_side_panels()
+		self.assertEqual(side_panel("CRM Lead"), lead_panel)
+		self.assertEqual(side_panel("CRM Deal"), before["CRM Deal"])
 
 	def test_answering_their_own_message_is_exempt_and_does_not_count(self):
 		frappe.set_user(AGENT)
