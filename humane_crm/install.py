@@ -42,13 +42,22 @@ def add_template_permissions():
 
 	if not frappe.db.exists("Custom DocPerm", {"parent": "Email Template"}):
 		frappe.db.set_single_value("Humane CRM Settings", "template_permissions_were_standard", 1)
+	added = set(template_permissions_added())
 	for role, ptypes in TEMPLATE_PERMISSIONS.items():
 		if frappe.db.exists("Custom DocPerm", {"parent": "Email Template", "role": role, "permlevel": 0}):
-			continue
+			continue  # the admin's own row (or ours, from an earlier migrate): left as it is
 		add_permission("Email Template", role, 0, "read")
 		for ptype in ptypes:
 			update_permission_property("Email Template", role, 0, ptype, 1, validate=False)
+		added.add(role)
+	frappe.db.set_single_value("Humane CRM Settings", "template_permissions_added", "\n".join(sorted(added)))
 	frappe.clear_cache(doctype="Email Template")
+
+
+def template_permissions_added() -> list[str]:
+	"""The roles whose Email Template permission rows the app added (and uninstall removes)."""
+	value = frappe.db.get_single_value("Humane CRM Settings", "template_permissions_added", cache=False) or ""
+	return [r for r in value.split("\n") if r]
 
 
 def review_existing_templates():

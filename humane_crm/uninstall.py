@@ -37,16 +37,22 @@ def remove_records_about(doctypes):
 
 
 def remove_template_permissions():
-	"""Email Template's permissions as they were: ours removed, and Frappe's standard ones back
-	when the template had no custom permissions before the app."""
-	from humane_crm.install import TEMPLATE_PERMISSIONS
+	"""Email Template's permissions as they were: the rows the app added removed, and Frappe's
+	standard permissions back when what is left is just the copy of them Frappe made when the app
+	added its first row. An admin's own rows, from before or after install, stay."""
+	from frappe.permissions import rights
 
-	if frappe.db.get_single_value("Humane CRM Settings", "template_permissions_were_standard"):
-		frappe.db.delete("Custom DocPerm", {"parent": "Email Template"})
-	else:
-		frappe.db.delete(
-			"Custom DocPerm", {"parent": "Email Template", "role": ("in", list(TEMPLATE_PERMISSIONS))}
-		)
+	from humane_crm.install import template_permissions_added
+
+	frappe.db.delete(
+		"Custom DocPerm", {"parent": "Email Template", "role": ("in", template_permissions_added())}
+	)
+	if frappe.db.get_single_value("Humane CRM Settings", "template_permissions_were_standard", cache=False):
+		fields = ["role", "permlevel", "if_owner", *rights]
+		left = frappe.get_all("Custom DocPerm", {"parent": "Email Template"}, fields, as_list=True)
+		standard = frappe.get_all("DocPerm", {"parent": "Email Template"}, fields, as_list=True)
+		if sorted(map(tuple, left)) == sorted(map(tuple, standard)):
+			frappe.db.delete("Custom DocPerm", {"parent": "Email Template"})
 	frappe.clear_cache(doctype="Email Template")
 
 

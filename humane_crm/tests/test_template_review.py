@@ -3,7 +3,7 @@ checked for placeholders, unapproved templates and missing personal notes."""
 
 import frappe
 
-from humane_crm import review
+from humane_crm import install, review, uninstall
 from humane_crm.exceptions import (
 	PersonalNoteRequiredError,
 	SelfApprovalError,
@@ -202,6 +202,54 @@ class TestReviewLifeCycle(TemplateTestCase):
 		self.assertEqual(
 			frappe.db.get_value("Email Template", old_draft.name, "humane_review_state"), "Draft"
 		)
+
+
+class TestTemplatePermissions(HumaneTestCase):
+	"""Agents write templates and reviewers review them; uninstall gives Email Template back the
+	permissions it had."""
+
+	def setUp(self):
+		super().setUp()
+		# A site as before install: Frappe's standard permissions on Email Template, nothing recorded.
+		frappe.db.delete("Custom DocPerm", {"parent": "Email Template"})
+		for field in ("template_permissions_were_standard", "template_permissions_added"):
+			frappe.db.set_single_value("Humane CRM Settings", field, None)
+		frappe.clear_cache(doctype="Email Template")
+
+	def tearDown(self):
+		super().tearDown()  # rolls back
+		frappe.clear_cache(doctype="Email Template")
+
+	def roles(self) -> set[str]:
+		return set(frappe.get_all("Custom DocPerm", {"parent": "Email Template"}, pluck="role"))
+
+	def test_install_lets_agents_write_templates_and_uninstall_restores_frappes_permissions(self):
+		install.add_template_permissions()
+		self.assertTrue(frappe.has_permission("Email Template", "create", user=AGENT))
+		self.assertEqual(
+			install.template_permissions_added(), ["Sales Manager", "Sales User", "Template Reviewer"]
+		)
+		install.add_template_permissions()  # a migrate: nothing added twice
+		self.assertEqual(
+			len(frappe.get_all("Custom DocPerm", {"parent": "Email Template", "role": "Sales User"})), 1
+		)
+
+		uninstall.remove_template_permissions()
+		self.assertEqual(self.roles(), set())  # Frappe's standard permissions apply again
+		self.assertFalse(frappe.has_permission("Email Template", "create", user=AGENT))
+
+	def test_an_admins_own_permission_rows_survive_uninstall(self):
+		from frappe.permissions import add_permission
+
+		add_permission("Email Template", "Sales User", 0, "read")  # the admin's: agents may only read
+		install.add_template_permissions()
+		self.assertEqual(install.template_permissions_added(), ["Sales Manager", "Template Reviewer"])
+		self.assertFalse(frappe.has_permission("Email Template", "create", user=AGENT))  # not widened
+
+		uninstall.remove_template_permissions()
+		self.assertIn("Sales User", self.roles())
+		self.assertFalse(self.roles() & {"Sales Manager", "Template Reviewer"})
+		self.assertTrue(frappe.has_permission("Email Template", "read", user=AGENT))
 
 
 class TestOutgoingMessages(TemplateTestCase):
