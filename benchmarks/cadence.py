@@ -400,7 +400,13 @@ def email_overhead(pairs: int) -> None:
 	# address adds them once; every send below is rolled back, so it would add them every time).
 	from humane_crm import ledger, people
 
-	ledger.person_for(people.keys_of([lead.email], [lead.mobile_no]), lead.lead_name)
+	person = ledger.person_for(people.keys_of([lead.email], [lead.mobile_no]), lead.lead_name)
+	# Their older history stays (the decision reads it); the random ledger may have touched them in
+	# the last week too, which would refuse every send below: those touches go.
+	frappe.db.delete(
+		"Contact Attempt",
+		{"person": person, "timestamp": (">=", frappe.utils.add_days(frappe.utils.now(), -8))},
+	)
 	frappe.db.commit()
 
 	def send():
