@@ -91,6 +91,7 @@ PREFERENCE_JSON = """if(p.status = 'Open'
 		'opt_out_whatsapp', p.opt_out_whatsapp))"""
 PREFERENCE_FIELDS = """p.name, p.person_name, p.status, p.paused_until, p.reason, p.source,
 	p.status_set_by, p.status_set_on, p.opt_out_email, p.opt_out_call, p.opt_out_sms, p.opt_out_whatsapp"""
+BATCH_KEYS = 10_000  # keys per query of a check (≈ 0.4 MB of query text)
 # What a decision needs of a ledger row, and what its explanation adds (who made each counted
 # touch, and on which record), in the order `_decide_one` reads them.
 LEDGER_FIELDS = (
@@ -132,25 +133,28 @@ def fetch_facts(keys: set[str], since, lock: bool = False) -> dict[str, OnRecord
 	if lock:
 		return _fetch_locked(keys, since)
 	fields = LEDGER_FIELDS
-	rows = frappe.db.sql(
-		f"""
-		select k.identity, p.name, p.person_name, {PREFERENCE_JSON},
-			(select json_arrayagg(json_array({", ".join(fields)})) from `tabContact Attempt` a
-			where a.person = p.name and a.`timestamp` >= %(since)s)
-		from `tabContact Preference Key` k
-		join `tabContact Preference` p on p.name = k.parent
-		where k.parenttype = 'Contact Preference' and k.identity in %(keys)s
-		""",
-		{"keys": tuple(keys), "since": since},
-	)
 	out = {}
-	for identity, name, title, preference, ledger in rows:
-		out[identity] = OnRecord(
-			name,
-			title,
-			json.loads(preference) if preference else None,
-			_ledger_rows(ledger, name, since, fields) if ledger else [],
+	ordered = sorted(keys)
+	# A query per BATCH_KEYS keys keeps a mass send of any size under MariaDB's packet limit.
+	for start in range(0, len(ordered), BATCH_KEYS):
+		rows = frappe.db.sql(
+			f"""
+			select k.identity, p.name, p.person_name, {PREFERENCE_JSON},
+				(select json_arrayagg(json_array({", ".join(fields)})) from `tabContact Attempt` a
+				where a.person = p.name and a.`timestamp` >= %(since)s)
+			from `tabContact Preference Key` k
+			join `tabContact Preference` p on p.name = k.parent
+			where k.parenttype = 'Contact Preference' and k.identity in %(keys)s
+			""",
+			{"keys": tuple(ordered[start : start + BATCH_KEYS]), "since": since},
 		)
+		for identity, name, title, preference, ledger in rows:
+			out[identity] = OnRecord(
+				name,
+				title,
+				json.loads(preference) if preference else None,
+				_ledger_rows(ledger, name, since, fields) if ledger else [],
+			)
 	return out
 
 

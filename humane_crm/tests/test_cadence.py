@@ -3,12 +3,13 @@
 import json
 import random
 from datetime import datetime, timedelta
+from unittest.mock import patch
 from zoneinfo import ZoneInfo
 
 import frappe
 from freezegun import freeze_time
 
-from humane_crm import layouts, rules
+from humane_crm import contact, layouts, rules
 from humane_crm.api import check_contact, check_contacts, override_next_contact
 from humane_crm.exceptions import (
 	ContactLimitError,
@@ -322,7 +323,9 @@ class TestBatchAndBackfill(CadenceTestCase):
 		with self.assertQueryCount(1):
 			answers = check_contacts(small, "Email")
 		with self.assertQueryCount(1):
-			check_contacts(big, "Email")
+			whole = check_contacts(big, "Email")
+		with patch.object(contact, "BATCH_KEYS", 16), self.assertQueryCount(4):  # a mass send, in parts
+			self.assertEqual(check_contacts(big, "Email"), whole)
 		by = {a["recipient"]: a for a in answers}
 		self.assertEqual(by[self.email]["outcome"], "block")
 		self.assertEqual([a["agent"] for a in by[self.email]["attempts"]], [AGENT])
