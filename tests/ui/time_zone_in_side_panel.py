@@ -11,37 +11,16 @@ that zone ("source: record"); an unknown zone is refused with a message naming i
 zone stays. Screenshots go to --shots (default /tmp). Exit status 0 when every check holds.
 """
 
-import argparse
 import sys
 import uuid
-from urllib.parse import urlparse
 
-from playwright.sync_api import sync_playwright
-from refusal_reaches_agent import api
+from browser import api, arguments, logged_in, report
 
 
 def main() -> int:
-	parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-	parser.add_argument("--url", required=True)
-	parser.add_argument("--user", required=True)
-	parser.add_argument("--password", required=True)
-	parser.add_argument("--chromium", default="/usr/bin/chromium")
-	parser.add_argument("--shots", default="/tmp")
-	args = parser.parse_args()
-	host = urlparse(args.url).hostname
+	args = arguments(__doc__)
 	checks = {}
-	with sync_playwright() as p:
-		browser = p.chromium.launch(
-			executable_path=args.chromium,
-			args=["--no-sandbox", "--disable-gpu", f"--host-resolver-rules=MAP {host} 127.0.0.1"],
-		)
-		page = browser.new_page(viewport={"width": 1400, "height": 900})
-		page.goto(f"{args.url}/login")
-		page.fill("#login_email", args.user)
-		page.fill("#login_password", args.password)
-		page.click(".btn-login")
-		page.wait_for_url(lambda url: "/login" not in url)
-
+	with logged_in(args) as page:
 		email = f"kenji.{uuid.uuid4().hex[:8]}@example.com"
 		lead = api(
 			page,
@@ -82,10 +61,7 @@ def main() -> int:
 		checks["unknown zone refused, with its name"] = (
 			"Mars/Olympus_Mons" in body and saved_zone() == "Asia/Tokyo"
 		)
-		browser.close()
-	for name, ok in checks.items():
-		print(f"{'ok  ' if ok else 'FAIL'} {name}")
-	return 0 if all(checks.values()) else 1
+	return report(checks)
 
 
 if __name__ == "__main__":
