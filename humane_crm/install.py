@@ -50,14 +50,24 @@ def add_template_permissions():
 		for ptype in ptypes:
 			update_permission_property("Email Template", role, 0, ptype, 1, validate=False)
 		added.add(role)
-	frappe.db.set_single_value("Humane CRM Settings", "template_permissions_added", "\n".join(sorted(added)))
+	record("template_permissions_added", added)
 	frappe.clear_cache(doctype="Email Template")
+
+
+def recorded(field: str) -> list[str]:
+	"""Names the app wrote down in one of its settings, one per line: what it added to others' records
+	(the roles whose Email Template permission rows are its own, the side panels it seeded)."""
+	value = frappe.db.get_single_value("Humane CRM Settings", field, cache=False) or ""
+	return [n for n in value.split("\n") if n]
 
 
 def template_permissions_added() -> list[str]:
 	"""The roles whose Email Template permission rows the app added (and uninstall removes)."""
-	value = frappe.db.get_single_value("Humane CRM Settings", "template_permissions_added", cache=False) or ""
-	return [r for r in value.split("\n") if r]
+	return recorded("template_permissions_added")
+
+
+def record(field: str, names) -> None:
+	frappe.db.set_single_value("Humane CRM Settings", field, "\n".join(sorted(names)))
 
 
 def review_existing_templates():

@@ -19,7 +19,9 @@ DOCTYPES = ("CRM Lead", "CRM Deal")
 def add_time_zone_to_side_panels() -> None:
 	"""Put the Time Zone in each record type's side panel, once (CRM writes its layouts on install:
 	a layout that does not exist yet gets the field after a later migrate)."""
-	done = set(_seeded())
+	from humane_crm.install import record, recorded
+
+	done = set(recorded("side_panels_seeded"))
 	for doctype in DOCTYPES:
 		if doctype in done:
 			continue
@@ -33,7 +35,7 @@ def add_time_zone_to_side_panels() -> None:
 			)
 			_save(layout.name, sections)
 		done.add(doctype)
-	frappe.db.set_single_value("Humane CRM Settings", "side_panels_seeded", "\n".join(sorted(done)))
+	record("side_panels_seeded", done)
 
 
 def remove_time_zone_from_side_panels() -> None:
@@ -42,15 +44,13 @@ def remove_time_zone_from_side_panels() -> None:
 		if layout is None:
 			continue
 		sections = json.loads(layout.layout or "[]")
-		kept = []
+		changed = False
 		for section in sections:
-			fields = section.get("fields")
-			if fields and TIME_ZONE_FIELD in fields:
-				section["fields"] = [f for f in fields if f != TIME_ZONE_FIELD]
-			if section.get("name") == SECTION and not section.get("fields"):
-				continue
-			kept.append(section)
-		if kept != json.loads(layout.layout or "[]"):
+			if TIME_ZONE_FIELD in (section.get("fields") or []):
+				section["fields"] = [f for f in section["fields"] if f != TIME_ZONE_FIELD]
+				changed = True
+		kept = [s for s in sections if s.get("name") != SECTION or s.get("fields")]
+		if changed or len(kept) != len(sections):
 			_save(layout.name, kept)
 
 
@@ -59,11 +59,6 @@ def side_panel_fields(doctype: str) -> list[str]:
 	layout = _side_panel(doctype)
 	sections = json.loads(layout.layout or "[]") if layout else []
 	return [f for s in sections for f in (s.get("fields") or []) if isinstance(f, str)]
-
-
-def _seeded() -> list[str]:
-	value = frappe.db.get_single_value("Humane CRM Settings", "side_panels_seeded") or ""
-	return [d for d in value.split("\n") if d]
 
 
 def _side_panel(doctype: str):
