@@ -99,4 +99,24 @@ def backfill(context, batch_size):
 	)
 
 
+@humane_crm.command("complaint-corpus")
+@click.option(
+	"--corpus", default=None, help="A JSON Lines corpus (default: the app's tests/corpus/complaints.jsonl)"
+)
+@pass_context
+def complaint_corpus(context, corpus):
+	"""Recall and false alarms of this site's complaint cues on the labelled corpus, and which
+	emails were missed or wrongly flagged."""
+	import frappe
+
+	from humane_crm.complaints import corpus_report
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		click.echo(corpus_report(corpus))
+	finally:
+		frappe.destroy()
+
+
 commands = [humane_crm]

@@ -1,8 +1,9 @@
 """Complaints get a person: spotted in inbound email, confirmed by a human, answered only after the
 empathy checklist, and followed up by a human.
 
-- `spot` (inbound email on a lead or deal): the core scores it with the settings' phrases; above
-  the threshold a *Suggested* complaint is created and the record's owner told.
+- `spot` (inbound email on a lead or deal): the core scores the customer's own words (quoted
+  history and signature left out) with the settings' cues and tone weight; at the threshold a
+  *Suggested* complaint is created, saying why in one line, and the record's owner told.
 - `confirm` / `dismiss`: a human decides. Confirming copies the active Empathy Checklist.
 - `gate` (every outbound email, in Communication validate): while a complaint on that record is
   Open, a reply needs every required item ticked by a human, and more than a template.
@@ -33,11 +34,10 @@ MANAGERS = ("Sales Manager", "System Manager")
 
 
 def spot(comm) -> str | None:
-	"""Inbound email on a lead or deal: suggest a complaint when its phrases add up."""
+	"""Inbound email on a lead or deal: suggest a complaint when its cues and tone add up."""
 	if comm.reference_doctype not in CRM_RECORDS or not comm.reference_name:
 		return None
-	phrases, threshold = scoring_settings()
-	found = core.score(f"{comm.subject or ''}\n{comm.content or ''}", phrases, threshold)
+	found = core.score(comm.content, *scoring_settings(), subject=comm.subject)
 	if not found.suggests_complaint:
 		return None
 	existing = frappe.db.get_value(
@@ -51,9 +51,7 @@ def spot(comm) -> str | None:
 	if existing:
 		frappe.get_doc("Complaint", existing).add_comment(
 			"Info",
-			_("Another message scored {0} ({1}): {2}").format(
-				found.value, ", ".join(found.matched), comm.name
-			),
+			_("Another message scored {0} ({1}): {2}").format(found.value, found.explain(_), comm.name),
 		)
 		return existing
 	doc = frappe.get_doc(
@@ -66,7 +64,7 @@ def spot(comm) -> str | None:
 			"person": _person(comm),
 			"inbound_communication": comm.name,
 			"score": found.value,
-			"matched_phrases": ", ".join(found.matched),
+			"matched_phrases": found.explain(_),
 		}
 	)
 	doc.insert(ignore_permissions=True)
@@ -74,17 +72,40 @@ def spot(comm) -> str | None:
 		doc.complaint_owner,
 		doc,
 		_("Possible complaint from {0} (score {1}: {2}). Confirm or dismiss it.").format(
-			_record_title(doc), found.value, ", ".join(found.matched)
+			_record_title(doc), found.value, found.explain(_)
 		),
 	)
 	return doc.name
 
 
-def scoring_settings() -> tuple[list[tuple[str, float]], float]:
+def scoring_settings() -> tuple[list[tuple[str, float, str, str]], float, float]:
+	"""The site's cues (phrase, weight, kind, language), threshold and tone weight; the shipped
+	defaults where the settings say nothing."""
 	settings = frappe.get_cached_doc("Humane CRM Settings")
-	phrases = [(p.phrase, p.weight or 0) for p in settings.get("complaint_phrases") or []]
+	cues = [
+		(c.phrase, c.weight or 0, (c.kind or "Other").lower(), (c.language or "en").strip().lower())
+		for c in settings.get("complaint_phrases") or []
+	]
 	threshold = settings.complaint_threshold
-	return phrases or list(core.DEFAULT_PHRASES), core.DEFAULT_THRESHOLD if threshold is None else threshold
+	weight = settings.get("complaint_sentiment_weight")
+	return (
+		cues or list(core.DEFAULT_CUES),
+		core.DEFAULT_THRESHOLD if threshold is None else threshold,
+		core.DEFAULT_SENTIMENT_WEIGHT if weight is None else weight,
+	)
+
+
+def corpus_report(path: str | None = None) -> str:
+	"""This site's cues on the labelled corpus: recall, false alarms, and which emails (the bench
+	command `humane-crm complaint-corpus`)."""
+	from humane_crm.policy import complaint_corpus as figures
+
+	cues, threshold, sentiment_weight = scoring_settings()
+	report = figures.evaluate(figures.load(path or figures.CORPUS), cues, threshold, sentiment_weight)
+	head = _("Cues: {0} from this site's settings, threshold {1}, tone weight {2}").format(
+		len(cues), f"{threshold:g}", f"{sentiment_weight:g}"
+	)
+	return head + "\n" + figures.render(report, thresholds=sorted({1.5, 2, 2.5, 3, 3.5, 4, float(threshold)}))
 
 
 # A human decides

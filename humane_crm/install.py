@@ -192,9 +192,9 @@ DEFAULT_CHECKLIST = {
 
 
 def add_complaint_defaults():
-	"""The default empathy checklist and complaint phrases (editable; added once, so what an admin
+	"""The default empathy checklist and complaint cues (editable; added once, so what an admin
 	deleted stays deleted)."""
-	from humane_crm.policy.complaints import DEFAULT_PHRASES, DEFAULT_THRESHOLD
+	from humane_crm.policy.complaints import DEFAULT_SENTIMENT_WEIGHT, DEFAULT_THRESHOLD
 
 	if frappe.db.get_single_value("Humane CRM Settings", "complaint_defaults_added"):
 		return
@@ -205,10 +205,22 @@ def add_complaint_defaults():
 		).insert(ignore_permissions=True)
 	settings = frappe.get_single("Humane CRM Settings")
 	if not settings.complaint_phrases:
-		for phrase, weight in DEFAULT_PHRASES:
-			settings.append("complaint_phrases", {"phrase": phrase, "weight": weight})
+		add_default_cues(settings)
+		settings.complaint_threshold = DEFAULT_THRESHOLD
+		settings.complaint_sentiment_weight = DEFAULT_SENTIMENT_WEIGHT
 	settings.complaint_threshold = settings.complaint_threshold or DEFAULT_THRESHOLD
 	settings.follow_up_days = settings.follow_up_days or 3
 	settings.complaint_defaults_added = 1
 	settings.flags.ignore_permissions = True
 	settings.save()
+
+
+def add_default_cues(settings) -> None:
+	"""The shipped English cues, as rows of the settings' cue table."""
+	from humane_crm.policy.complaints import DEFAULT_CUES
+
+	for cue in DEFAULT_CUES:
+		settings.append(
+			"complaint_phrases",
+			{"language": cue.language, "kind": cue.kind.title(), "phrase": cue.phrase, "weight": cue.weight},
+		)

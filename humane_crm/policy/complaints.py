@@ -1,49 +1,91 @@
 """Complaints: is this inbound message a complaint, and may a reply to one go out yet?
 
-Pure functions. The score is transparent on purpose: the sum of the weights of the phrases found
-(each counted once), compared with a threshold anyone can read and edit. Nothing is classified for
-good without a person: a score above the threshold only *suggests* a complaint.
+Pure functions. The score is transparent on purpose: only the customer's own words are read
+(`quoting.own_words`: no quoted history, no signature); each cue of the editable list
+(`complaint_cues`) found there adds its weight once; a cue after a negation ("not disappointed at
+all") or inside a plain question ("What is your refund policy?") is set aside and said so; and the
+tone of the message (VADER's compound sentiment, -1 to 1) adds `-compound x sentiment weight`
+when it is negative. Nothing is classified for good without a person: a score at or above the
+threshold only *suggests* a complaint, and `Score.explain()` says why in one line.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
+from humane_crm.policy.complaint_cues import (
+	COMPLAINT_KINDS,
+	DEFAULT_CUES,
+	INTENSIFIERS,
+	NEGATION_REACH,
+	Cue,
+	index,
+	occurrences,
+	phrase_words,
+	tokens,
+)
+from humane_crm.policy.quoting import own_words
 from humane_crm.policy.templates import text_of
 
-DEFAULT_PHRASES = (
-	("refund", 2.0),
-	("disappointed", 2.0),
-	("unacceptable", 2.0),
-	("still waiting", 2.0),
-	("complaint", 2.0),
-	("cancel my", 2.0),
-	("worst", 2.0),
-	("not happy", 1.5),
-	("terrible", 1.5),
-	("angry", 1.5),
-	("frustrated", 1.5),
-	("never again", 1.5),
-	("broken", 1.0),
-	("faded", 1.0),
-	("damaged", 1.0),
-	("money back", 2.0),
-)
-DEFAULT_THRESHOLD = 3.0
+# Chosen on the labelled corpus (tests/corpus/complaints.jsonl; scripts/complaint_corpus.py).
+DEFAULT_THRESHOLD = 2.0
+DEFAULT_SENTIMENT_WEIGHT = 2.0
 # A reply needs at least this many characters of the sender's own words beyond any template.
 MIN_OWN_WORDS = 20
+_REPLY_SUBJECT = re.compile(r"^\s*(re|aw|sv|vs|antw|fw|fwd|wg|tr|rv|r)\s*(\[\d+\])?\s*:", re.I)
+
+
+@dataclass(frozen=True)
+class Found:
+	phrase: str
+	kind: str
+	weight: float
+
+
+@dataclass(frozen=True)
+class SetAside:
+	phrase: str
+	kind: str
+	why: str  # "negation" (after `word`), "question", or "elsewhere" (in a sentence with `word`)
+	word: str = ""
 
 
 @dataclass(frozen=True)
 class Score:
 	value: float
-	matched: tuple[str, ...]  # the phrases found, in the order of the phrase list
+	matched: tuple[str, ...]  # the cues that counted, in the order of the cue list
 	threshold: float
+	found: tuple[Found, ...] = ()
+	set_aside: tuple[SetAside, ...] = ()
+	sentiment: float = 0.0  # VADER's compound score of the own words, -1 (hostile) to 1 (warm)
+	sentiment_points: float = 0.0
+	language: str = "en"
 
 	@property
 	def suggests_complaint(self) -> bool:
-		return bool(self.matched) and self.value >= self.threshold
+		return any(f.weight > 0 for f in self.found) and self.value >= self.threshold
+
+	def explain(self, say=str) -> str:
+		"""One line: the cues found, their kinds, the sentiment, and what was set aside. `say`
+		translates the words of the sentence (the Frappe layer passes `_`)."""
+		parts = []
+		for kind in dict.fromkeys(f.kind for f in self.found):
+			cues = ", ".join(f"“{f.phrase}” {f.weight:+g}" for f in self.found if f.kind == kind)
+			parts.append(f"{say(kind)}: {cues}")
+		tone = say("sentiment {0} ({1})").format(f"{self.sentiment:+.2f}", f"{self.sentiment_points:+g}")
+		line = "; ".join([*(parts or [say("no cues")]), tone])
+		if self.set_aside:
+			why = {
+				"question": say("in a question"),
+				"negation": say("after “{0}”"),
+				"elsewhere": say("next to “{0}”"),
+			}
+			aside = ", ".join(f"“{s.phrase}” ({why[s.why].format(s.word)})" for s in self.set_aside)
+			line += "; " + say("not counted: {0}").format(aside)
+		return line
 
 
 def normalise(text: str | None) -> str:
@@ -51,22 +93,147 @@ def normalise(text: str | None) -> str:
 	return re.sub(r"\s+", " ", text_of(text).replace("\u2019", "'").lower()).strip()
 
 
-def _pattern(phrase: str) -> re.Pattern:
-	words = normalise(phrase).split(" ")
-	return re.compile(r"(?<!\w)" + r"\s+".join(re.escape(w) for w in words) + r"(?!\w)")
+def as_cues(cues: Iterable) -> list[Cue]:
+	"""Cues from Cue objects, (phrase, weight) or (phrase, weight, kind[, language]) tuples."""
+	out = []
+	for c in cues:
+		if isinstance(c, Cue):
+			out.append(c)
+		else:
+			phrase, weight, *rest = c
+			kind = (rest[0] if rest else None) or "other"
+			language = (rest[1] if len(rest) > 1 else None) or "en"
+			out.append(Cue(phrase or "", float(weight or 0), kind.lower(), language.lower()))
+	return out
 
 
-def score(text: str | None, phrases, threshold: float = DEFAULT_THRESHOLD) -> Score:
-	"""Score `text` (HTML or plain) against (phrase, weight) pairs."""
-	seen = normalise(text)
-	matched, total = [], 0.0
-	for phrase, weight in phrases:
-		if not normalise(phrase) or phrase in matched:
+def customer_text(body: str | None, subject: str | None = None) -> str:
+	"""What the customer wrote: the subject unless it is a reply's ("Re: …", ours), and the body
+	without quoted history or signature."""
+	own = own_words(body)
+	if subject and subject.strip() and not _REPLY_SUBJECT.match(subject):
+		return f"{subject.strip()}.\n{own}"
+	return own
+
+
+def score(
+	text: str | None,
+	cues: Iterable = DEFAULT_CUES,
+	threshold: float = DEFAULT_THRESHOLD,
+	sentiment_weight: float = DEFAULT_SENTIMENT_WEIGHT,
+	subject: str | None = None,
+) -> Score:
+	"""Score an inbound email body (HTML or plain) and its subject against `cues`.
+
+	Each language's cues are tried on their own (with that language's negation and question
+	words); the language that scores highest speaks."""
+	own = customer_text(text, subject)
+	by_language: dict[str, list[Cue]] = {}
+	for cue in as_cues(cues):
+		by_language.setdefault(cue.language or "en", []).append(cue)
+	mood = sentiment(own)
+	points = round(-mood * float(sentiment_weight or 0), 2) if mood < 0 else 0.0
+	best = None
+	for language, listed in by_language.items() or {"en": []}.items():
+		found, aside = _find(own, listed)
+		total = round(sum(f.weight for f in found) + points, 2)
+		if best is None or total > best.value:
+			best = Score(
+				total, tuple(f.phrase for f in found), float(threshold), found, aside, mood, points, language
+			)
+	return best
+
+
+def _find(text: str, cues: list[Cue]) -> tuple[tuple[Found, ...], tuple[SetAside, ...]]:
+	toks, questions = tokens(text)
+	at = index(toks)
+	grammar = {"negation": [], "question": []}
+	for cue in cues:
+		if cue.kind in grammar:
+			grammar[cue.kind].append(phrase_words(cue.phrase))
+	negated_at = {
+		i + len(words) - 1 for words in grammar["negation"] for i in occurrences(words, toks, at) if words
+	}
+	asking = {
+		toks[i].sentence for words in grammar["question"] for i in occurrences(words, toks, at) if words
+	}
+	# A sentence that says the pain is someone else's ("our current tool") speaks for its cues.
+	elsewhere = {}
+	for cue in cues:
+		if cue.kind == "elsewhere":
+			for i in occurrences(phrase_words(cue.phrase), toks, at):
+				elsewhere.setdefault(toks[i].sentence, cue.phrase)
+
+	# Every occurrence of every cue; longer phrases claim their words first.
+	candidates = []
+	for order, cue in enumerate(cues):
+		if cue.kind in grammar or not cue.weight:
 			continue
-		if _pattern(phrase).search(seen):
-			matched.append(phrase)
-			total += float(weight)
-	return Score(round(total, 2), tuple(matched), float(threshold))
+		words = phrase_words(cue.phrase)
+		for start in occurrences(words, toks, at):
+			candidates.append((-len(words), order, start, start + len(words), cue))
+	candidates.sort(key=lambda c: (c[0], c[1], c[2]))
+	claimed: set[int] = set()
+	counted: dict[int, Cue] = {}
+	aside: dict[int, SetAside] = {}
+	for _len, order, start, end, cue in candidates:
+		if claimed & set(range(start, end)):
+			continue
+		why = None
+		if cue.kind in COMPLAINT_KINDS:
+			why = (
+				_negated(toks, start, negated_at)
+				or _asked(toks, start, questions, asking)
+				or (
+					("elsewhere", elsewhere[toks[start].sentence])
+					if toks[start].sentence in elsewhere
+					else None
+				)
+			)
+		claimed.update(range(start, end))
+		if why:
+			aside.setdefault(order, SetAside(cue.phrase, cue.kind, *why))
+		else:
+			counted[order] = cue
+	found = tuple(Found(counted[o].phrase, counted[o].kind, counted[o].weight) for o in sorted(counted))
+	set_aside = tuple(aside[o] for o in sorted(aside) if o not in counted)
+	return found, set_aside
+
+
+def _negated(toks, start: int, negated_at: set[int]) -> tuple[str, str] | None:
+	"""A negation word ends at most NEGATION_REACH words before the cue, in its clause, with no
+	intensifier in between ("never been so disappointed" is not praise)."""
+	for back in range(1, NEGATION_REACH + 1):
+		i = start - back
+		if i < 0 or toks[i].clause != toks[start].clause:
+			return None
+		if toks[i].word in INTENSIFIERS:
+			return None
+		if i in negated_at:
+			return ("negation", toks[i].word)
+	return None
+
+
+def _asked(toks, start: int, questions: dict[int, bool], asking: set[int]) -> tuple[str, str] | None:
+	"""A cue inside a question, unless the question is a reproach ("Why …?", "How many times …?")."""
+	sentence = toks[start].sentence
+	if questions.get(sentence) and sentence not in asking:
+		return ("question", "")
+	return None
+
+
+@cache
+def _analyser():
+	from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+	return SentimentIntensityAnalyzer()
+
+
+def sentiment(text: str) -> float:
+	"""VADER's compound score of `text`: -1 (hostile) to 1 (warm); 0 for no text."""
+	if not text or not text.strip():
+		return 0.0
+	return round(_analyser().polarity_scores(text)["compound"], 2)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from humane_crm.exceptions import (
 	ComplaintError,
 	TemplateOnlyReplyError,
 )
+from humane_crm.policy import complaints as core
 from humane_crm.tests import make_lead, make_user, receive_email, send_email
 from humane_crm.tests.test_do_not_contact import AGENT, OTHER_AGENT, HumaneTestCase
 
@@ -51,12 +52,17 @@ class ComplaintTestCase(HumaneTestCase):
 
 
 class TestSpotting(ComplaintTestCase):
-	def test_the_faded_outfit_email_is_suggested_as_a_complaint_with_its_phrases(self):
+	def test_the_faded_outfit_email_is_suggested_as_a_complaint_saying_why(self):
 		name = self.complaint()
 		doc = frappe.get_doc("Complaint", name)
 		self.assertEqual(doc.status, "Suggested")
-		self.assertEqual(doc.matched_phrases, "refund, disappointed")
-		self.assertEqual(doc.score, 4.0)
+		expected = core.score(FADED)
+		self.assertEqual(doc.matched_phrases, expected.explain())
+		self.assertTrue(
+			doc.matched_phrases.startswith("money: “refund” +2; feelings: “disappointed” +2.5; sentiment -")
+		)
+		self.assertEqual(doc.score, expected.value)
+		self.assertGreater(doc.score, 4.5)  # the cues, and a hostile tone on top
 		self.assertEqual(doc.complaint_owner, AGENT)
 		self.assertTrue(doc.inbound_communication)
 		self.assertTrue(
@@ -78,6 +84,210 @@ class TestSpotting(ComplaintTestCase):
 		send_email("CRM Lead", self.lead.name, self.email, "<p>Here is the new catalogue.</p>")
 		with self.assertRaises(ComplaintError):
 			complaints.dismiss(name, "again")
+
+
+OUR_APOLOGY = (
+	"Dear Ana, we are so sorry for the inconvenience. A delay like this is unacceptable; "
+	"a full refund is on its way. Priya"
+)
+OLD_COMPLAINT = "I'm furious: the vase arrived broken, I want my money back. This is unacceptable."
+
+
+def gmail_reply(own: str, quoted: str) -> str:
+	"""An HTML reply as Gmail writes it: their words, a signature, our message quoted below."""
+	return (
+		f'<div dir="ltr">{own}<br><br>-- <br><div dir="ltr" class="gmail_signature">Ana Ruiz<br>'
+		"Head of Customer Complaints, Ruiz Interiors</div></div><br>"
+		'<div class="gmail_quote"><div dir="ltr" class="gmail_attr">On Mon, 30 Nov 2026 at 10:02, Priya '
+		"&lt;priya@example.com&gt; wrote:<br></div>"
+		'<blockquote class="gmail_quote" style="margin:0px 0px 0px 0.8ex;border-left:1px solid '
+		f'rgb(204,204,204);padding-left:1ex">{quoted}</blockquote></div>'
+	)
+
+
+def outlook_reply(own: str, quoted: str) -> str:
+	"""An HTML reply as Outlook writes it: their words, a sign-off, a From/Sent header, the history."""
+	return (
+		f"<div>{own}</div><div>Best regards,<br>Ana Ruiz<br>+34 600 000 000</div>"
+		'<div id="appendonsend"></div><hr style="display:inline-block;width:98%">'
+		'<div id="divRplyFwdMsg" dir="ltr"><font face="Calibri"><b>From:</b> Ana Ruiz &lt;ana@example.org&gt;<br>'
+		"<b>Sent:</b> Monday, November 30, 2026 4:12 PM<br><b>To:</b> Priya<br><b>Subject:</b> Vase</font></div>"
+		f"<div>{quoted}</div>"
+	)
+
+
+class TestOwnWords(ComplaintTestCase):
+	"""Inbound email as an Email Account files it (Frappe's InboundMail on a raw message): only the
+	customer's own words are scored, not the history quoted below them nor their signature."""
+
+	def arrive(self, html: str, subject: str = "Re: Your order"):
+		from email.mime.multipart import MIMEMultipart
+		from email.mime.text import MIMEText
+		from email.utils import formatdate, make_msgid
+
+		from frappe.email.receive import InboundMail
+
+		frappe.set_user(AGENT)
+		ours = send_email("CRM Lead", self.lead.name, self.email, f"<p>{OUR_APOLOGY}</p>")
+		frappe.set_user("Administrator")
+		mail = MIMEMultipart("alternative")
+		mail["From"] = f"Ana Ruiz <{self.email}>"
+		mail["To"] = "sales@example.com"
+		mail["Subject"] = subject
+		mail["Date"] = formatdate()
+		mail["Message-ID"] = make_msgid(domain="example.org")
+		mail["In-Reply-To"] = f"<{ours['name']}@example.com>"  # a reply to our email threads on its record
+		mail.attach(MIMEText(frappe.utils.strip_html(html), "plain"))
+		mail.attach(MIMEText(html, "html"))
+		account = frappe._dict(name=None, email_id="sales@example.com", use_imap=0, append_to=None)
+		comm = InboundMail(mail.as_bytes(), account).process()
+		self.assertEqual((comm.reference_doctype, comm.reference_name), ("CRM Lead", self.lead.name))
+		self.assertEqual(comm.sent_or_received, "Received")
+		return comm
+
+	def suggested(self):
+		return frappe.get_all(
+			"Complaint",
+			{"reference_name": self.lead.name},
+			["name", "status", "score", "matched_phrases"],
+		)
+
+	def test_our_apology_quoted_below_a_thank_you_is_not_a_complaint(self):
+		comm = self.arrive(gmail_reply("Thanks, all sorted!", OUR_APOLOGY))
+		self.assertIn("sorry for the inconvenience", comm.content)  # it is there, below
+		self.assertEqual(self.suggested(), [])
+
+	def test_an_old_complaint_quoted_under_thanks_all_sorted_is_not_a_complaint(self):
+		self.assertTrue(core.score(OLD_COMPLAINT).suggests_complaint)
+		self.arrive(outlook_reply("Thanks, all sorted now. Lovely to deal with you.", OLD_COMPLAINT))
+		self.assertEqual(self.suggested(), [])
+
+	def test_a_new_complaint_on_top_is_scored_on_its_own_words_only(self):
+		self.arrive(gmail_reply("It is the third time I write. Nobody has called me back.", OUR_APOLOGY))
+		(found,) = self.suggested()
+		self.assertEqual(found.status, "Suggested")
+		self.assertIn("“third time”", found.matched_phrases)
+		for quoted_or_signed in ("inconvenience", "unacceptable", "refund", "complaint"):
+			self.assertNotIn(quoted_or_signed, found.matched_phrases)
+
+	def test_the_same_words_in_outlook_html_count_the_same(self):
+		self.arrive(outlook_reply("The replacement vase arrived broken too. Unacceptable.", OLD_COMPLAINT))
+		(found,) = self.suggested()
+		self.assertIn("“unacceptable” +3", found.matched_phrases)
+		self.assertNotIn("furious", found.matched_phrases)
+		self.assertNotIn("money back", found.matched_phrases)
+
+
+class SettingsRestored(ComplaintTestCase):
+	"""Tests that edit Humane CRM Settings put them back as they were."""
+
+	def setUp(self):
+		super().setUp()
+		settings = frappe.get_single("Humane CRM Settings")
+		saved = (
+			[r.as_dict() for r in settings.complaint_phrases],
+			settings.complaint_threshold,
+			settings.complaint_sentiment_weight,
+		)
+		self.addCleanup(self.restore, *saved)
+
+	def restore(self, rows, threshold, weight):
+		settings = frappe.get_single("Humane CRM Settings")
+		settings.set("complaint_phrases", [])
+		for row in rows:
+			settings.append(
+				"complaint_phrases", {k: row[k] for k in ("language", "kind", "phrase", "weight")}
+			)
+		settings.complaint_threshold = threshold
+		settings.complaint_sentiment_weight = weight
+		settings.save(ignore_permissions=True)
+
+
+class TestSiteCues(SettingsRestored):
+	"""The settings' own cue list, threshold and tone weight decide; a site adds a language."""
+
+	def test_the_installed_cues_are_the_shipped_english_list(self):
+		cues, threshold, weight = complaints.scoring_settings()
+		self.assertEqual(len(cues), len(core.DEFAULT_CUES))
+		self.assertEqual({(c[0], c[2]) for c in cues}, {(c.phrase, c.kind) for c in core.DEFAULT_CUES})
+		self.assertEqual((threshold, weight), (core.DEFAULT_THRESHOLD, core.DEFAULT_SENTIMENT_WEIGHT))
+
+	def test_a_site_adds_its_own_language(self):
+		settings = frappe.get_single("Humane CRM Settings")
+		for phrase, kind, weight in (
+			("remboursement", "Money", 3),
+			("toujours pas", "Ignored", 3),
+			("pas", "Negation", 0),
+		):
+			settings.append(
+				"complaint_phrases", {"language": "fr", "kind": kind, "phrase": phrase, "weight": weight}
+			)
+		settings.save(ignore_permissions=True)
+		receive_email("CRM Lead", self.lead.name, self.email, "Je ne veux pas de remboursement, merci.")
+		self.assertFalse(frappe.db.exists("Complaint", {"reference_name": self.lead.name}))
+		receive_email(
+			"CRM Lead", self.lead.name, self.email, "Toujours pas de colis. Je demande un remboursement."
+		)
+		found = frappe.db.get_value("Complaint", {"reference_name": self.lead.name}, "matched_phrases")
+		self.assertIn("money: “remboursement” +3", found)
+		self.assertIn("ignored: “toujours pas” +3", found)
+
+	def test_a_higher_threshold_and_no_tone_is_what_spot_uses(self):
+		settings = frappe.get_single("Humane CRM Settings")
+		settings.complaint_threshold = 5
+		settings.complaint_sentiment_weight = 0
+		settings.save(ignore_permissions=True)
+		receive_email("CRM Lead", self.lead.name, self.email, FADED)  # 4.5 without its tone
+		self.assertFalse(frappe.db.exists("Complaint", {"reference_name": self.lead.name}))
+
+
+class TestCorpusAndPatch(SettingsRestored):
+	def test_the_corpus_report_reads_this_sites_settings(self):
+		report = complaints.corpus_report()
+		self.assertIn(f"Cues: {len(core.DEFAULT_CUES)} from this site's settings, threshold 2", report)
+		self.assertIn("meets it", report)
+		settings = frappe.get_single("Humane CRM Settings")
+		settings.set("complaint_phrases", [])
+		settings.append(
+			"complaint_phrases", {"language": "en", "kind": "Money", "phrase": "refund", "weight": 3}
+		)
+		settings.save(ignore_permissions=True)
+		report = complaints.corpus_report()
+		self.assertIn("Cues: 1 from this site's settings", report)
+		self.assertIn("does NOT meet it", report)
+		self.assertIn("Missed complaints", report)
+
+	def test_the_patch_turns_the_old_default_phrases_into_the_new_cues(self):
+		from humane_crm.patches import complaint_cues_by_kind as patch
+
+		settings = frappe.get_single("Humane CRM Settings")
+		settings.set("complaint_phrases", [])
+		for phrase, weight in sorted(patch.OLD_DEFAULT_PHRASES):
+			settings.append(
+				"complaint_phrases", {"phrase": phrase, "weight": weight, "language": None, "kind": None}
+			)
+		settings.complaint_threshold = 3
+		settings.save(ignore_permissions=True)
+		patch.execute()
+		cues, threshold, weight = complaints.scoring_settings()
+		self.assertEqual(len(cues), len(core.DEFAULT_CUES))
+		self.assertEqual((threshold, weight), (core.DEFAULT_THRESHOLD, core.DEFAULT_SENTIMENT_WEIGHT))
+
+	def test_the_patch_keeps_an_edited_list_and_its_threshold(self):
+		from humane_crm.patches import complaint_cues_by_kind as patch
+
+		settings = frappe.get_single("Humane CRM Settings")
+		settings.set("complaint_phrases", [])
+		for phrase, weight in (("refund", 2), ("our own phrase", 4)):
+			settings.append(
+				"complaint_phrases", {"phrase": phrase, "weight": weight, "language": None, "kind": None}
+			)
+		settings.complaint_threshold = 3.5
+		settings.save(ignore_permissions=True)
+		patch.execute()
+		cues, threshold, _weight = complaints.scoring_settings()
+		self.assertEqual(cues, [("refund", 2, "other", "en"), ("our own phrase", 4, "other", "en")])
+		self.assertEqual(threshold, 3.5)
 
 
 class TestTheGate(ComplaintTestCase):

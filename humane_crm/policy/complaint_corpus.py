@@ -1,0 +1,156 @@
+"""How well the complaint cues do on a labelled corpus: recall, false alarms, and which emails.
+
+Pure functions, shared by `scripts/complaint_corpus.py` (the shipped defaults, plain Python) and
+`bench --site SITE humane-crm complaint-corpus` (the site's own settings). The corpus is JSON
+Lines: one inbound email per line, `{"text": ..., "label": "complaint" | "not", "note": ...}`,
+optionally `"subject"` and `"split"` ("tune" — what the defaults were chosen on — or "holdout",
+written afterwards and never tuned on).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from humane_crm.policy import complaints as core
+
+GOAL_RECALL = 0.90
+GOAL_FALSE_ALARMS = 0.10
+CORPUS = Path(__file__).resolve().parents[2] / "tests" / "corpus" / "complaints.jsonl"
+
+
+@dataclass(frozen=True)
+class Example:
+	line: int
+	text: str
+	complaint: bool
+	note: str = ""
+	subject: str | None = None
+	split: str = "tune"
+
+
+@dataclass(frozen=True)
+class Verdict:
+	example: Example
+	score: core.Score
+
+
+@dataclass(frozen=True)
+class Report:
+	threshold: float
+	verdicts: tuple[Verdict, ...]
+
+	@property
+	def complaints(self) -> list[Verdict]:
+		return [v for v in self.verdicts if v.example.complaint]
+
+	@property
+	def others(self) -> list[Verdict]:
+		return [v for v in self.verdicts if not v.example.complaint]
+
+	@property
+	def missed(self) -> list[Verdict]:
+		return [v for v in self.complaints if not v.score.suggests_complaint]
+
+	@property
+	def false_alarms(self) -> list[Verdict]:
+		return [v for v in self.others if v.score.suggests_complaint]
+
+	@property
+	def recall(self) -> float:
+		return 1 - len(self.missed) / len(self.complaints) if self.complaints else 1.0
+
+	@property
+	def false_alarm_rate(self) -> float:
+		return len(self.false_alarms) / len(self.others) if self.others else 0.0
+
+	@property
+	def meets_goal(self) -> bool:
+		return self.recall >= GOAL_RECALL and self.false_alarm_rate <= GOAL_FALSE_ALARMS
+
+
+def load(path: str | Path = CORPUS) -> list[Example]:
+	examples = []
+	for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+		if not line.strip():
+			continue
+		row = json.loads(line)
+		examples.append(
+			Example(
+				number,
+				row["text"],
+				row["label"] == "complaint",
+				row.get("note", ""),
+				row.get("subject"),
+				row.get("split", "tune"),
+			)
+		)
+	return examples
+
+
+def evaluate(
+	examples: Iterable[Example],
+	cues=core.DEFAULT_CUES,
+	threshold: float = core.DEFAULT_THRESHOLD,
+	sentiment_weight: float = core.DEFAULT_SENTIMENT_WEIGHT,
+) -> Report:
+	cues = core.as_cues(cues)
+	verdicts = tuple(
+		Verdict(e, core.score(e.text, cues, threshold, sentiment_weight, subject=e.subject)) for e in examples
+	)
+	return Report(float(threshold), verdicts)
+
+
+def at_threshold(report: Report, threshold: float) -> Report:
+	"""The same scores read against another threshold (nothing is scored again)."""
+	verdicts = tuple(Verdict(v.example, _with_threshold(v.score, threshold)) for v in report.verdicts)
+	return Report(float(threshold), verdicts)
+
+
+def _with_threshold(score: core.Score, threshold: float) -> core.Score:
+	from dataclasses import replace
+
+	return replace(score, threshold=float(threshold))
+
+
+def figures(report: Report) -> str:
+	return (
+		f"recall {report.recall:.1%} ({len(report.complaints) - len(report.missed)} of "
+		f"{len(report.complaints)} complaints), false alarms {report.false_alarm_rate:.1%} "
+		f"({len(report.false_alarms)} of {len(report.others)} other emails) at threshold {report.threshold:g}"
+	)
+
+
+def render(report: Report, thresholds: Iterable[float] = (), width: int = 100) -> str:
+	"""The figures, per split, a threshold table, then every missed and wrongly flagged email."""
+	lines = [f"{len(report.verdicts)} emails: {figures(report)}"]
+	goal = "meets" if report.meets_goal else "does NOT meet"
+	lines.append(f"Goal: recall >= {GOAL_RECALL:.0%} at <= {GOAL_FALSE_ALARMS:.0%} false alarms — {goal} it.")
+	splits = sorted({v.example.split for v in report.verdicts})
+	if len(splits) > 1:
+		for split in splits:
+			part = Report(report.threshold, tuple(v for v in report.verdicts if v.example.split == split))
+			lines.append(f"  {split}: {figures(part)}")
+	if thresholds:
+		lines.append("")
+		lines.append("threshold  recall  false alarms")
+		for t in thresholds:
+			other = at_threshold(report, t)
+			mark = "  <- current" if float(t) == report.threshold else ""
+			lines.append(f"{t:>9g}  {other.recall:>6.1%}  {other.false_alarm_rate:>12.1%}{mark}")
+	for title, verdicts in (("Missed complaints", report.missed), ("Wrongly flagged", report.false_alarms)):
+		lines.append("")
+		lines.append(f"{title} ({len(verdicts)}):")
+		for v in verdicts:
+			lines.append(f"  line {v.example.line} [{v.example.split}] {v.example.note}")
+			lines.append(f"    text: {_excerpt(v.example.text, width)}")
+			lines.append(f"    score {v.score.value:g}: {v.score.explain()}")
+	return "\n".join(lines)
+
+
+def _excerpt(text: str, width: int) -> str:
+	own = core.customer_text(text)
+	flat = " ".join(own.split())
+	return flat if len(flat) <= width else flat[: width - 1] + "…"

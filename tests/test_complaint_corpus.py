@@ -1,0 +1,76 @@
+"""The shipped cues on the labelled corpus (tests/corpus/complaints.jsonl): the goal of issue 15
+holds, so a change to the cues, the stripping or the scoring that costs recall or adds false
+alarms fails here. `python scripts/complaint_corpus.py` prints the same figures with every miss."""
+
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+from humane_crm.policy import complaint_corpus as corpus
+from humane_crm.policy.complaints import DEFAULT_CUES
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = corpus.load()
+
+
+def test_the_corpus_is_big_balanced_and_varied():
+	assert len(EXAMPLES) >= 150
+	labels = Counter(e.complaint for e in EXAMPLES)
+	assert 0.4 <= labels[True] / len(EXAMPLES) <= 0.6
+	assert all(e.note for e in EXAMPLES)
+	assert len({e.text for e in EXAMPLES}) == len(EXAMPLES), "an email is in the corpus twice"
+	quoted = [
+		e for e in EXAMPLES if " wrote:" in e.text or "divRplyFwdMsg" in e.text or "<b>From:</b>" in e.text
+	]
+	assert len(quoted) >= 15
+	assert {e.split for e in EXAMPLES} == {"tune", "holdout"}
+
+
+def test_the_defaults_meet_the_goal_on_the_corpus():
+	report = corpus.evaluate(EXAMPLES)
+	assert report.recall >= corpus.GOAL_RECALL, corpus.render(report)
+	assert report.false_alarm_rate <= corpus.GOAL_FALSE_ALARMS, corpus.render(report)
+
+
+def test_the_defaults_meet_the_goal_on_what_they_were_tuned_on():
+	report = corpus.evaluate([e for e in EXAMPLES if e.split == "tune"])
+	assert report.meets_goal, corpus.render(report)
+
+
+def test_held_out_emails_do_no_worse_than_when_first_measured():
+	# Written after the defaults were chosen, never tuned on: the honest figure (README). A phrase
+	# list learns its corpus; these guard against losing ground on text it has not seen.
+	report = corpus.evaluate([e for e in EXAMPLES if e.split == "holdout"])
+	assert report.recall >= 0.60, corpus.render(report)
+	assert report.false_alarm_rate <= 0.10, corpus.render(report)
+
+
+def test_the_report_names_what_was_missed_and_wrongly_flagged():
+	no_cues = corpus.evaluate(
+		EXAMPLES, cues=[c for c in DEFAULT_CUES if c.kind != "money"], sentiment_weight=0
+	)
+	text = corpus.render(no_cues, thresholds=(2, 3))
+	assert "Missed complaints" in text and "Wrongly flagged" in text
+	assert len(no_cues.missed) > len(corpus.evaluate(EXAMPLES).missed)
+	for verdict in no_cues.missed:
+		assert f"line {verdict.example.line} " in text
+
+
+def test_the_script_prints_the_figures_with_plain_python():
+	run = subprocess.run(
+		[sys.executable, str(ROOT / "scripts" / "complaint_corpus.py")],
+		capture_output=True,
+		text=True,
+		cwd=ROOT,
+	)
+	assert run.returncode == 0, run.stdout + run.stderr
+	assert "recall" in run.stdout and "false alarms" in run.stdout and "meets it" in run.stdout
+	assert "holdout:" in run.stdout and "tune:" in run.stdout
+	strict = subprocess.run(
+		[sys.executable, str(ROOT / "scripts" / "complaint_corpus.py"), "--threshold", "9"],
+		capture_output=True,
+		text=True,
+		cwd=ROOT,
+	)
+	assert strict.returncode == 1 and "does NOT meet it" in strict.stdout
