@@ -7,7 +7,7 @@ import json
 import frappe
 from frappe import _
 
-from humane_crm import clock, contact, explain, ledger, overrides, people
+from humane_crm import access, clock, contact, explain, ledger, overrides, people
 from humane_crm.exceptions import NoOverrideError
 from humane_crm.policy import decision as core
 
@@ -83,7 +83,7 @@ def ensure_readable(doctype: str, name: str) -> None:
 		)
 	if not frappe.db.exists(doctype, name):
 		frappe.throw(_("{0} {1} not found").format(_(doctype), name), exc=frappe.DoesNotExistError)
-	frappe.has_permission(doctype, "read", name, throw=True)
+	access.ensure_may_read_record(doctype, name)
 
 
 @frappe.whitelist(methods=["POST"])

@@ -17,7 +17,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, get_datetime, get_fullname, now_datetime, time_diff_in_hours
 
-from humane_crm import ledger, people, review
+from humane_crm import access, ledger, people, review
 from humane_crm.actions import save_action
 from humane_crm.exceptions import ComplaintChecklistError, ComplaintError, TemplateOnlyReplyError
 from humane_crm.notifications import notify
@@ -126,7 +126,7 @@ def open_complaint(doctype: str, name: str, summary: str) -> dict:
 	"""An agent opens a complaint on a record themselves (no inbound message needed)."""
 	if doctype not in CRM_RECORDS:
 		frappe.throw(_("A complaint belongs to a CRM Lead or a CRM Deal."), exc=ComplaintError)
-	frappe.has_permission(doctype, "read", name, throw=True)
+	access.ensure_may_read_record(doctype, name)
 	if not (summary or "").strip():
 		frappe.throw(_("Say in a few words what the complaint is about."), exc=ComplaintError)
 	doc = frappe.get_doc(
@@ -368,7 +368,7 @@ def _complaint(name: str):
 		frappe.throw(_("There is no complaint {0}.").format(name), exc=frappe.DoesNotExistError)
 	doc = frappe.get_doc("Complaint", name)
 	doc.check_permission("write")
-	frappe.has_permission(doc.reference_doctype, "read", doc.reference_name, throw=True)
+	access.ensure_may_read_record(doc.reference_doctype, doc.reference_name)
 	return doc
 
 

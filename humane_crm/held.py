@@ -24,7 +24,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_to_date, get_fullname, now_datetime
 
-from humane_crm import after_rollback, ledger, people
+from humane_crm import access, after_rollback, ledger, people
 from humane_crm.actions import save_action
 from humane_crm.exceptions import (
 	ContactRefused,
@@ -266,7 +266,7 @@ def may_access(doc, user=None) -> bool:
 	if doc.reference_doctype and doc.reference_name:
 		if not frappe.db.exists(doc.reference_doctype, doc.reference_name):
 			return False
-		return bool(frappe.has_permission(doc.reference_doctype, "read", doc.reference_name, user=user))
+		return access.may_read_record(doc.reference_doctype, doc.reference_name, user=user)
 	return "Sales Manager" in frappe.get_roles(user) or "Template Reviewer" in frappe.get_roles(user)
 
 

@@ -4,6 +4,10 @@
 form: a custom field is invisible there until a layout names it. The person's Time Zone goes into
 its own section, once per record type, so that an admin who moves or removes it keeps their
 layout; uninstall takes out exactly what the app put in.
+
+Two shapes of layout exist: CRM up to 1.2x lists a section's `fields`; later CRM nests them in
+`columns` (`[{"name": …, "fields": […]}]`), and its patch converts old layouts on upgrade. The app
+writes the shape the site's CRM reads, and finds and removes its field in either.
 """
 
 import json
@@ -29,10 +33,13 @@ def add_time_zone_to_side_panels() -> None:
 		if layout is None:
 			continue
 		sections = json.loads(layout.layout or "[]")
-		if not any(TIME_ZONE_FIELD in (s.get("fields") or []) for s in sections):
-			sections.append(
-				{"label": "Contact hours", "name": SECTION, "opened": True, "fields": [TIME_ZONE_FIELD]}
-			)
+		if TIME_ZONE_FIELD not in _fields(sections):
+			section = {"label": "Contact hours", "name": SECTION, "opened": True}
+			if _columned(sections):
+				section["columns"] = [{"name": f"{SECTION}_column", "fields": [TIME_ZONE_FIELD]}]
+			else:
+				section["fields"] = [TIME_ZONE_FIELD]
+			sections.append(section)
 			_save(layout.name, sections)
 		done.add(doctype)
 	record("side_panels_seeded", done)
@@ -45,11 +52,11 @@ def remove_time_zone_from_side_panels() -> None:
 			continue
 		sections = json.loads(layout.layout or "[]")
 		changed = False
-		for section in sections:
-			if TIME_ZONE_FIELD in (section.get("fields") or []):
-				section["fields"] = [f for f in section["fields"] if f != TIME_ZONE_FIELD]
+		for holder in _holders(sections):
+			if TIME_ZONE_FIELD in holder["fields"]:
+				holder["fields"] = [f for f in holder["fields"] if f != TIME_ZONE_FIELD]
 				changed = True
-		kept = [s for s in sections if s.get("name") != SECTION or s.get("fields")]
+		kept = [s for s in sections if s.get("name") != SECTION or _fields([s])]
 		if changed or len(kept) != len(sections):
 			_save(layout.name, kept)
 
@@ -57,8 +64,35 @@ def remove_time_zone_from_side_panels() -> None:
 def side_panel_fields(doctype: str) -> list[str]:
 	"""Every field a record type's side panel names."""
 	layout = _side_panel(doctype)
-	sections = json.loads(layout.layout or "[]") if layout else []
-	return [f for s in sections for f in (s.get("fields") or []) if isinstance(f, str)]
+	return _fields(json.loads(layout.layout or "[]") if layout else [])
+
+
+def _holders(sections: list) -> list[dict]:
+	"""Every dict in a layout that lists fields: sections (old shape) and their columns (new)."""
+	found = []
+	for section in sections:
+		if isinstance(section.get("fields"), list):
+			found.append(section)
+		for column in section.get("columns") if isinstance(section.get("columns"), list) else []:
+			if isinstance(column, dict) and isinstance(column.get("fields"), list):
+				found.append(column)
+	return found
+
+
+def _fields(sections: list) -> list[str]:
+	return [f for holder in _holders(sections) for f in holder["fields"] if isinstance(f, str)]
+
+
+def _columned(sections: list) -> bool:
+	"""Does this site's CRM read sections with columns? Its own layouts say so; an empty layout
+	asks whether CRM has the patch that introduced them."""
+	if sections:
+		return any(isinstance(s.get("columns"), list) for s in sections)
+	try:
+		import crm.patches.v1_0.update_layouts_to_new_format  # noqa: F401
+	except ImportError:
+		return False
+	return True
 
 
 def _side_panel(doctype: str):
