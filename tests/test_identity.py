@@ -81,3 +81,27 @@ def test_emails_are_idempotent_keys(address):
 	if key is not None:
 		assert normalize_email(key) == key
 		assert normalize_email(key.upper()) == key
+
+
+@pytest.mark.parametrize(
+	"typed", ["ana@example.com.", "Ana@Example.COM.", " ana@example.com. ", "Ana <ana@example.com.>"]
+)
+def test_a_trailing_dot_on_the_domain_is_the_same_person(typed):
+	# "example.com." is the fully qualified form of "example.com": one mailbox, one person.
+	assert normalize_email(typed) == "ana@example.com"
+
+
+@pytest.mark.parametrize("garbage", ["ana@example.", "ana@.", "ana@example.com..", "ana@com."])
+def test_a_domain_that_is_only_a_dot_away_from_nothing_is_not_an_email(garbage):
+	assert normalize_email(garbage) is None
+
+
+def test_split_recipients_reads_a_trailing_dot_as_the_same_address():
+	assert split_emails("ana@example.com., Ana <ANA@example.com>") == ["ana@example.com"]
+
+
+@given(st.emails())
+def test_a_trailing_dot_never_makes_a_new_key(address):
+	key = normalize_email(address)
+	if key is not None:
+		assert normalize_email(address + ".") == key

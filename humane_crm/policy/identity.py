@@ -22,18 +22,28 @@ _PHONE_CHARS = re.compile(r"^[\d\s()+\-./]+$")
 def normalize_email(value: str | None) -> str | None:
 	"""An email key, or None when `value` is not one email address.
 
-	Accepts "Ana <Ana@Example.com>" as well as a bare address.
+	Accepts "Ana <Ana@Example.com>" as well as a bare address. A domain written fully qualified,
+	with its trailing dot ("ana@example.com."), is the same mailbox as without it.
 	"""
 	if not value or not isinstance(value, str) or "@" not in value:
 		return None
-	bare = value.strip().lower()
-	if _EMAIL.match(bare):  # the common case, without the cost of a full address parse
+	bare = _unqualified(value.strip().lower())
+	if bare and _EMAIL.match(bare):  # the common case, without the cost of a full address parse
 		return bare
 	parsed = getaddresses([value.strip()])
 	if len(parsed) != 1:
 		return None
-	address = parsed[0][1].strip().lower()
-	return address if _EMAIL.match(address) else None
+	address = _unqualified(parsed[0][1].strip().lower())
+	return address if address and _EMAIL.match(address) else None
+
+
+def _unqualified(address: str) -> str | None:
+	"""The address without the root dot of a fully qualified domain; None for "x@example.com..",
+	whose domain has an empty label."""
+	if not address.endswith("."):
+		return address
+	address = address[:-1]
+	return None if address.endswith(".") else address
 
 
 def split_emails(value: str | None) -> list[str]:
