@@ -66,8 +66,21 @@ doc_events = {
 	},
 }
 
-# Held messages: for whoever may read the record they are about.
-has_permission = {"Held Message": "humane_crm.humane_crm.doctype.held_message.held_message.has_permission"}
+# What the app keeps about a record (held messages, complaints, the ledger, people): for whoever
+# may read that record (humane_crm.access).
+has_permission = {
+	"Held Message": "humane_crm.humane_crm.doctype.held_message.held_message.has_permission",
+	"Complaint": "humane_crm.permissions.complaint_has_permission",
+	"Contact Attempt": "humane_crm.permissions.contact_attempt_has_permission",
+	"Contact Preference": "humane_crm.permissions.contact_preference_has_permission",
+}
+# Lists, reports, exports and link searches show exactly what has_permission allows.
+permission_query_conditions = {
+	"Held Message": "humane_crm.permissions.held_message_conditions",
+	"Complaint": "humane_crm.permissions.complaint_conditions",
+	"Contact Attempt": "humane_crm.permissions.contact_attempt_conditions",
+	"Contact Preference": "humane_crm.permissions.contact_preference_conditions",
+}
 
 scheduler_events = {
 	"daily": [
