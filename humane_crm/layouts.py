@@ -52,7 +52,7 @@ def remove_time_zone_from_side_panels() -> None:
 			continue
 		sections = json.loads(layout.layout or "[]")
 		changed = False
-		for holder in _holders(sections):
+		for holder in field_holders(sections):
 			if TIME_ZONE_FIELD in holder["fields"]:
 				holder["fields"] = [f for f in holder["fields"] if f != TIME_ZONE_FIELD]
 				changed = True
@@ -67,7 +67,7 @@ def side_panel_fields(doctype: str) -> list[str]:
 	return _fields(json.loads(layout.layout or "[]") if layout else [])
 
 
-def _holders(sections: list) -> list[dict]:
+def field_holders(sections: list) -> list[dict]:
 	"""Every dict in a layout that lists fields: sections (old shape) and their columns (new)."""
 	found = []
 	for section in sections:
@@ -80,7 +80,7 @@ def _holders(sections: list) -> list[dict]:
 
 
 def _fields(sections: list) -> list[str]:
-	return [f for holder in _holders(sections) for f in holder["fields"] if isinstance(f, str)]
+	return [f for holder in field_holders(sections) for f in holder["fields"] if isinstance(f, str)]
 
 
 def _columned(sections: list) -> bool:

@@ -34,6 +34,21 @@ def side_panel(doctype: str) -> list[dict]:
 	)
 
 
+def served_side_panel(doctype: str, name: str) -> list[dict]:
+	"""The side panel's fields as /crm receives them: CRM 1.25 serves sections of fields, later CRM
+	sections of columns of fields."""
+	try:
+		from crm.api.doc import get_sidebar_fields
+
+		sections = get_sidebar_fields(doctype, name)
+	except ImportError:
+		from crm.fcrm.doctype.crm_fields_layout.crm_fields_layout import get_sidepanel_sections
+
+		sections = get_sidepanel_sections(doctype)
+	# fields the doctype does not have stay names; the ones it has arrive as dicts
+	return [f for holder in layouts.field_holders(sections) for f in holder["fields"] if isinstance(f, dict)]
+
+
 def ny_phone() -> str:
 	"""A New York number: phonenumbers gives it exactly one zone, America/New_York."""
 	return f"(212) {random.randint(200, 989)}-{random.randint(1000, 9999)}"
@@ -136,15 +151,34 @@ class TestDefaults(CadenceTestCase):
 			self.lead.save()
 
 	def test_the_time_zone_is_in_the_crm_side_panel_of_leads_and_deals(self):
-		from crm.api.doc import get_sidebar_fields
 		from crm.fcrm.doctype.crm_lead.crm_lead import convert_to_deal
 
 		deal = convert_to_deal(self.lead.name)
 		frappe.set_user(AGENT)
 		for doctype, name in (("CRM Lead", self.lead.name), ("CRM Deal", deal)):
-			fields = [f for s in get_sidebar_fields(doctype, name) for f in s.get("fields") or []]
-			[zone] = [f for f in fields if f["name"] == TIME_ZONE_FIELD]
+			served = served_side_panel(doctype, name)
+			[zone] = [f for f in served if (f.get("fieldname") or f.get("name")) == TIME_ZONE_FIELD]
 			self.assertEqual((zone["label"], zone["read_only"]), ("Time Zone", 0))
+
+	def test_a_side_panel_converted_by_crms_upgrade_still_loses_the_field_on_uninstall(self):
+		"""A site that ran CRM 1.25 and upgraded: CRM's patch turns sections into columns."""
+		try:
+			from crm.patches.v1_0.update_layouts_to_new_format import get_new_layout
+		except ImportError:
+			self.skipTest("this CRM predates columned side panels: nothing is converted")
+		old_shape = [{"label": "Details", "name": "details", "fields": ["email", "mobile_no"]}]
+		old_shape.append({"label": "Contact hours", "name": layouts.SECTION, "fields": [TIME_ZONE_FIELD]})
+		converted = get_new_layout(json.dumps(old_shape), "Side Panel")
+		frappe.db.set_value(
+			"CRM Fields Layout", {"dt": "CRM Lead", "type": "Side Panel"}, "layout", converted
+		)
+		self.assertIn(TIME_ZONE_FIELD, layouts.side_panel_fields("CRM Lead"))
+
+		layouts.remove_time_zone_from_side_panels()
+
+		self.assertNotIn(TIME_ZONE_FIELD, layouts.side_panel_fields("CRM Lead"))
+		self.assertEqual([s.get("name") for s in side_panel("CRM Lead")], ["details"])
+		self.assertEqual(layouts.side_panel_fields("CRM Lead"), ["email", "mobile_no"])
 
 	def test_the_side_panel_field_is_added_once_and_removed_exactly(self):
 		before = {dt: side_panel(dt) for dt in layouts.DOCTYPES}
@@ -159,7 +193,7 @@ class TestDefaults(CadenceTestCase):
 
 		# An admin who moved it into one of CRM's sections keeps it there, once.
 		lead_panel = side_panel("CRM Lead")
-		lead_panel[0]["fields"].append(TIME_ZONE_FIELD)
+		layouts.field_holders(lead_panel)[0]["fields"].append(TIME_ZONE_FIELD)
 		frappe.db.set_value(
 			"CRM Fields Layout", {"dt": "CRM Lead", "type": "Side Panel"}, "layout", json.dumps(lead_panel)
 		)
@@ -280,7 +314,10 @@ class TestEnforcementModes(CadenceTestCase):
 class TestRuleValidation(CadenceTestCase):
 	def test_invalid_rules_are_refused_with_a_clear_message(self):
 		cases = [
-			({"max_attempts": 0, "window_length": 7, "min_gap_hours": 1}, None),
+			# "At most 0" in a window is refused, not saved with its cap dropped (issue 11); an empty
+			# "At Most" (stored as 0) without a window is no cap, and the gap alone is a rule.
+			({"max_attempts": 0, "window_length": 7, "min_gap_hours": 1}, "must be at least 1 attempt"),
+			({"max_attempts": 0, "min_gap_hours": 1}, None),
 			({"max_attempts": 3}, "needs a window"),
 			({"allowed_from": "08:00", "allowed_to": "08:00"}, "cannot be the same time"),
 			({"allowed_from": "25:00", "allowed_to": "08:00"}, "not a time of day"),
@@ -297,7 +334,7 @@ class TestRuleValidation(CadenceTestCase):
 					{"doctype": "Contact Cadence Rule", "rule_name": frappe.generate_hash(length=8), **fields}
 				)
 				if message is None:
-					doc.insert()  # 0 means no cap; the gap alone is a rule
+					doc.insert()
 					continue
 				with self.assertRaisesRegex(InvalidRuleError, message):
 					doc.insert()
