@@ -104,3 +104,19 @@ class ComplaintChecklistError(ContactRefused):
 
 class TemplateOnlyReplyError(ContactRefused):
 	"""A reply to an open complaint that is only a template, with nothing of the sender's own."""
+
+
+# Bad input
+
+
+class InvalidInputError(frappe.ValidationError):
+	"""A caller sent an argument of the wrong kind (a dict where a name is expected, a date that is
+	not one, malformed JSON); nothing was changed."""
+
+
+class UnknownChannelError(InvalidInputError):
+	"""A channel that is not Email, Call, SMS or WhatsApp."""
+
+
+class TooManyRecipientsError(InvalidInputError):
+	"""More recipients in one batch check than one call may ask about."""

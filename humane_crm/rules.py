@@ -7,6 +7,7 @@ from datetime import time, timedelta
 
 import frappe
 
+from humane_crm import inputs
 from humane_crm.exceptions import InvalidRuleError
 from humane_crm.policy.cadence import Rule
 
@@ -70,7 +71,7 @@ def _time(value) -> time | None:
 		frappe.throw(
 			frappe._(
 				"“{0}” is not a time of day: write it as HH:MM on a 24-hour clock, e.g. 08:00 or 21:30."
-			).format(value),
+			).format(inputs.shown(value)),
 			exc=InvalidRuleError,
 			title=frappe._("Not a time of day"),
 		)

@@ -10,10 +10,12 @@ from hypothesis import strategies as st
 from humane_crm.policy.cadence import (
 	ANY,
 	BLOCK_RULE,
+	MAX_LOOK_BACK,
 	REASON_RULE,
 	WARN_RULE,
 	Attempt,
 	Rule,
+	length_problems,
 	next_open,
 	validate_rule,
 )
@@ -146,6 +148,64 @@ def test_invalid_rules_are_explained(rule, problem):
 
 def test_defaults_are_valid():
 	assert all(validate_rule(r) == [] for r in DEFAULTS)
+
+
+DAY = 24  # hours in a day unit
+
+
+@pytest.mark.parametrize(
+	"numbers, problem",
+	[
+		# "At most 0" with a window is a cap of nothing, not "no cap": refused, never dropped.
+		(dict(max_attempts=0, window_length=7), "max_below_one"),
+		(dict(max_attempts=-1, window_length=7), "max_below_one"),
+		(dict(max_attempts=10**12, window_length=7), "max_too_large"),
+		(dict(max_attempts=3, window_length=10**9), "window_too_long"),
+		(dict(max_attempts=3, window_length=-(10**9)), "empty_window"),
+		(dict(min_gap_hours=10**12), "gap_too_long"),
+		(dict(min_gap_hours=float("inf")), "gap_too_long"),
+		(dict(min_gap_hours=float("nan")), "gap_too_long"),
+		(dict(min_gap_hours=-5), "negative_gap"),
+		(dict(cool_off_days=10**12), "cool_off_too_long"),
+		(dict(cool_off_days=-1), "negative_cool_off"),
+	],
+)
+def test_numbers_a_rule_cannot_hold_are_named_before_they_become_durations(numbers, problem):
+	assert problem in length_problems(unit_hours=DAY, **numbers)
+
+
+@pytest.mark.parametrize(
+	"numbers",
+	[
+		dict(max_attempts=3, window_length=7),
+		dict(min_gap_hours=24),
+		dict(cool_off_days=2.5),
+		dict(),  # nothing set: no cap (empty "At Most" is stored as 0)
+		dict(max_attempts=0, window_length=0),
+		dict(max_attempts=1, window_length=MAX_LOOK_BACK.days),
+		dict(min_gap_hours=MAX_LOOK_BACK.total_seconds() / 3600),
+	],
+)
+def test_sound_numbers_pass(numbers):
+	assert length_problems(unit_hours=DAY, **numbers) == []
+
+
+@given(
+	st.one_of(st.none(), st.integers(), st.floats(allow_nan=True, allow_infinity=True)),
+	st.one_of(st.none(), st.integers()),
+	st.sampled_from([1, 24]),
+	st.one_of(st.none(), st.integers(), st.floats(allow_nan=True, allow_infinity=True)),
+	st.one_of(st.none(), st.integers(), st.floats(allow_nan=True, allow_infinity=True)),
+)
+def test_numbers_that_pass_always_make_durations(max_attempts, window_length, unit_hours, gap, cool_off):
+	if isinstance(max_attempts, float):
+		max_attempts = None
+	if length_problems(max_attempts, window_length, unit_hours, gap, cool_off):
+		return
+	# What the shell builds from the fields once they pass: never an OverflowError.
+	timedelta(hours=(window_length or 0) * unit_hours)
+	timedelta(hours=gap or 0)
+	timedelta(days=cool_off or 0)
 
 
 # --- DST ---------------------------------------------------------------------------------------

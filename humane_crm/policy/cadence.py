@@ -82,6 +82,44 @@ class Violation:
 	facts: dict
 
 
+MAX_LOOK_BACK = timedelta(days=3650)  # ten years: the longest window, gap or cool-off a rule may have
+MAX_ATTEMPTS = 1_000_000  # the largest cap a rule may set
+
+
+def length_problems(
+	max_attempts: int | None = None,
+	window_length: float | None = None,
+	unit_hours: float = 24,
+	min_gap_hours: float | None = None,
+	cool_off_days: float | None = None,
+) -> list[str]:
+	"""Codes of the numbers a rule's fields cannot hold, checked before they become durations
+	(a window of 10**9 days is more than a `timedelta` holds); empty when they are sound.
+
+	max_below_one (below 1 — with a window, "at most 0" is a cap of nothing, not "no cap": an empty
+	"At Most" is stored as 0, so 0 without a window is no cap), max_too_large, empty_window (below
+	zero), window_too_long, negative_gap, gap_too_long, negative_cool_off, cool_off_too_long.
+	A number that is not finite is too long.
+	"""
+	limit_hours = MAX_LOOK_BACK.total_seconds() / 3600
+	problems = []
+	window_hours = (window_length or 0) * unit_hours
+	if max_attempts is not None and (max_attempts < 0 or (max_attempts == 0 and window_hours)):
+		problems.append("max_below_one")
+	if max_attempts is not None and max_attempts > MAX_ATTEMPTS:
+		problems.append("max_too_large")
+	for hours, negative, too_long in (
+		(window_hours, "empty_window", "window_too_long"),
+		(min_gap_hours or 0, "negative_gap", "gap_too_long"),
+		((cool_off_days or 0) * 24, "negative_cool_off", "cool_off_too_long"),
+	):
+		if hours < 0:
+			problems.append(negative)
+		elif not hours <= limit_hours:  # (also NaN and infinity)
+			problems.append(too_long)
+	return problems
+
+
 def validate_rule(rule: Rule) -> list[str]:
 	"""Codes of the problems that make a rule meaningless; empty when it is sound.
 
