@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import json
-
 import frappe
 from frappe import _
+from frappe.utils import get_datetime
 
-from humane_crm import access, clock, contact, explain, ledger, overrides, people
-from humane_crm.exceptions import NoOverrideError
+from humane_crm import access, clock, contact, explain, inputs, ledger, overrides, people
+from humane_crm.exceptions import InvalidInputError, NoOverrideError, TooManyRecipientsError
 from humane_crm.policy import decision as core
 
 SUPPORTED = ("CRM Lead", "CRM Deal", "Contact")
+MAX_RECIPIENTS = 10_000  # per call of check_contacts (≈ 0.6 s and a few MB of answer)
+SOURCES = ("Customer", "Agent", "Import", "Unsubscribe")
 
 
 @frappe.whitelist()
@@ -33,34 +34,95 @@ def set_contact_preference(
 ) -> dict:
 	"""Set Do Not Contact, a pause, channel opt-outs, or Open again, for the person behind a record.
 
-	`opt_out` lists channels the person opted out of (["Call"]); when given it replaces the current
-	opt-outs. Relaxing a choice the customer made themselves needs a Sales Manager or Cadence Manager.
+	`opt_out` is either a list of the channels the person opted out of (["Call"], or "Call, SMS"),
+	which replaces the current opt-outs, or an object of channel → 1 (opted out) or 0 (not), which
+	changes only the channels it names ({"Email": 0} lets email through again). Relaxing a choice
+	the customer made themselves needs a Sales Manager or Cadence Manager. Every argument is checked
+	before anything is saved.
 	"""
 	ensure_readable(doctype, name)
-	if status not in core.STATUSES:
-		frappe.throw(
-			_("Unknown status {0}. Use one of: {1}.").format(frappe.bold(status), ", ".join(core.STATUSES)),
+	if not isinstance(status, str) or status not in core.STATUSES:
+		inputs.refuse(
+			_("Unknown status {0}. Use one of: {1}.").format(
+				frappe.bold(inputs.shown(status)), ", ".join(core.STATUSES)
+			),
 			title=_("Unknown status"),
 		)
+	paused_until = _paused_until(paused_until)
+	reason = inputs.text(reason, _("The reason"), required=False)
+	if source not in SOURCES:
+		inputs.refuse(
+			_("Unknown source {0}. Use one of: {1}.").format(
+				frappe.bold(inputs.shown(source)), ", ".join(SOURCES)
+			),
+			title=_("Unknown source"),
+		)
+	opt_outs = _opt_outs(opt_out)
 	record_people = people.record_people(doctype, name)
 	if not record_people:
 		frappe.throw(
 			_(
 				"{0} {1} has no email address or phone number, so there is nobody to set a preference for."
-			).format(_(doctype), name),
+			).format(_(doctype), inputs.shown(name)),
+			exc=InvalidInputError,
 			title=_("No email or phone"),
 		)
 	keys = record_people[0]
-	channels = [contact.normalize_channel(c) for c in _as_list(opt_out)] if opt_out is not None else None
 	for person in sorted(set(ledger.persons_holding(keys).values())) or [None]:
 		doc = frappe.get_doc("Contact Preference", person) if person else new_preference(keys, doctype, name)
 		doc.update({"status": status, "paused_until": paused_until, "reason": reason, "source": source})
 		doc.update({"reference_doctype": doctype, "reference_name": name})
-		if channels is not None:
-			for channel, fieldname in contact.CHANNEL_FIELDS.items():
-				doc.set(fieldname, int(channel in channels))
+		for channel, flag in opt_outs.items():
+			doc.set(contact.CHANNEL_FIELDS[channel], flag)
 		doc.save()
 	return check_contact(doctype, name, "Email")
+
+
+def _paused_until(value) -> str | None:
+	"""A pause's end as the database stores it, or a sentence saying what a date looks like."""
+	if value is None or (isinstance(value, str) and not value.strip()):
+		return None
+	try:
+		parsed = get_datetime(value.strip()) if isinstance(value, str) else None
+	except (ValueError, TypeError, OverflowError):
+		parsed = None
+	if parsed is None:
+		inputs.refuse(
+			_(
+				"Paused Until {0} is not a date and time. Write it as YYYY-MM-DD HH:MM:SS or YYYY-MM-DD, e.g. 2030-02-01 09:00:00."
+			).format(frappe.bold(inputs.shown(value))),
+			title=_("Not a date"),
+		)
+	return clock.naive(parsed).strftime("%Y-%m-%d %H:%M:%S")
+
+
+FLAGS = {0: 0, 1: 1, "0": 0, "1": 1}  # (True and False are 1 and 0 here)
+
+
+def _opt_outs(value) -> dict[str, int]:
+	"""channel → 1 or 0 for the channels `opt_out` sets (see `set_contact_preference`)."""
+	if value is None:
+		return {}
+	if isinstance(value, str) and value.strip().startswith("{"):
+		value = inputs.json_value(value, _("opt_out"), _("an object such as {0}").format('{"Email": 0}'))
+	if isinstance(value, dict):
+		out = {}
+		for channel, flag in value.items():
+			if isinstance(flag, str):
+				flag = flag.strip()
+			if not isinstance(flag, int | str) or flag not in FLAGS:
+				inputs.refuse(
+					_("opt_out for {0} must be 1 (opted out) or 0 (not opted out), but {1} was sent.").format(
+						frappe.bold(inputs.shown(channel)), inputs.kind(flag)
+					),
+					title=_("Not a flag"),
+				)
+			out[contact.normalize_channel(channel)] = FLAGS[flag]
+		return out
+	channels = {
+		contact.normalize_channel(c) for c in _text_list(value, _("opt_out"), '["Call"]', _("a channel name"))
+	}
+	return {channel: int(channel in channels) for channel in contact.CHANNEL_FIELDS}
 
 
 def new_preference(keys, doctype: str, name: str):
@@ -73,16 +135,26 @@ def new_preference(keys, doctype: str, name: str):
 	)
 
 
-def ensure_readable(doctype: str, name: str) -> None:
-	if doctype not in SUPPORTED:
-		frappe.throw(
+def ensure_readable(doctype, name) -> None:
+	if not isinstance(doctype, str) or doctype not in SUPPORTED:
+		inputs.refuse(
 			_("Humane CRM decides for {0}; {1} is not one of them.").format(
-				", ".join(SUPPORTED), frappe.bold(doctype)
+				", ".join(SUPPORTED), frappe.bold(inputs.shown(doctype))
 			),
 			title=_("Unsupported record type"),
 		)
+	if not isinstance(name, str) or not name.strip():
+		inputs.refuse(
+			_(
+				"name must be the name of one {0}, as text (e.g. CRM-LEAD-2026-00001), but {1} was sent; filters are not accepted here."
+			).format(_(doctype), inputs.kind(name)),
+			title=_("Not a record name"),
+		)
 	if not frappe.db.exists(doctype, name):
-		frappe.throw(_("{0} {1} not found").format(_(doctype), name), exc=frappe.DoesNotExistError)
+		frappe.throw(
+			_("{0} {1} not found").format(_(doctype), frappe.bold(inputs.shown(name))),
+			exc=frappe.DoesNotExistError,
+		)
 	access.ensure_may_read_record(doctype, name)
 
 
@@ -94,7 +166,7 @@ def override_next_contact(doctype: str, name: str, channel: str, reason: str) ->
 	reason" rule). Used by the caller's next send on any path and logged as Overridden.
 	"""
 	ensure_readable(doctype, name)
-	reason = (reason or "").strip()
+	reason = (inputs.text(reason, _("The reason"), required=False) or "").strip()
 	if len(reason) < 5:
 		frappe.throw(
 			_("Say why this contact cannot wait (a few words at least)."), title=_("A reason is needed")
@@ -123,10 +195,26 @@ def override_next_contact(doctype: str, name: str, channel: str, reason: str) ->
 def check_contacts(recipients: list | str, channel: str = "Email") -> list[dict]:
 	"""Decide for many people at once (a mass send): one query for the whole batch.
 
-	`recipients` are email addresses or phone numbers. Each answer carries the recipient as given.
+	`recipients` are email addresses or phone numbers: a list of strings, a JSON array of them, or
+	one string separated by commas; at most 10 000 per call. Each answer carries the recipient as
+	given.
 	"""
 	frappe.has_permission("Contact Preference", "read", throw=True)
-	given = _as_list(recipients)
+	given = _text_list(
+		recipients,
+		_("Recipients"),
+		'["ana@example.com", "+14155550100"]',
+		_("one email address or phone number"),
+	)
+	if len(given) > MAX_RECIPIENTS:
+		inputs.refuse(
+			_(
+				"{0} recipients in one call is too many: check at most {1} at a time. Split the list and call check_contacts once for each part."
+			).format(f"{len(given):,}", f"{MAX_RECIPIENTS:,}"),
+			title=_("Too many recipients"),
+			exc=TooManyRecipientsError,
+		)
+	contact.normalize_channel(channel)
 	keyed = [(r, people.email_key(r) or people.phone_key(r)) for r in given]
 	persons = [frozenset({k}) for _r, k in keyed if k]
 	verdict = contact.decide_for_people(list(dict.fromkeys(persons)), channel)
@@ -140,7 +228,9 @@ def check_contacts(recipients: list | str, channel: str = "Email") -> list[dict]
 					"recipient": recipient,
 					"allowed": False,
 					"outcome": "invalid",
-					"summary": _("{0} is neither an email address nor a phone number.").format(recipient),
+					"summary": _("{0} is neither an email address nor a phone number.").format(
+						inputs.shown(recipient)
+					),
 				}
 			)
 			continue
@@ -217,7 +307,7 @@ def attempt_list(people_) -> list[dict]:
 
 
 def summary(verdict: contact.Verdict, doctype=None, name=None) -> str:
-	who = people.display_name(doctype, name) or explain._("this person")
+	who = inputs.shown(people.display_name(doctype, name)) or explain._("this person")
 	if not verdict.people:
 		return _("{0} has no email address or phone number yet.").format(who)
 	if verdict.decision.outcome == core.EXEMPT:
@@ -227,10 +317,26 @@ def summary(verdict: contact.Verdict, doctype=None, name=None) -> str:
 	return explain.headline(verdict, who)
 
 
-def _as_list(value) -> list:
+def _text_list(value, label: str, example: str, each: str) -> list[str]:
+	"""A list of strings, a JSON array of strings, or one string separated by commas, as a list;
+	anything else (an object, a number, true, nested lists, malformed JSON) is refused saying so."""
+	accepted = _("a list of text, e.g. {0}, or one text separated by commas").format(example)
 	if isinstance(value, str):
 		value = value.strip()
-		if value.startswith("["):
-			return json.loads(value)
-		return [v for v in (s.strip() for s in value.split(",")) if v]
-	return list(value or [])
+		if not value.startswith("["):
+			return [v for v in (s.strip() for s in value.split(",")) if v]
+		value = inputs.json_value(value, label, accepted)
+	if not isinstance(value, list | tuple):
+		inputs.refuse(
+			_("{0} must be {1}, but {2} was sent.").format(label, accepted, inputs.kind(value)),
+			title=_("Not a list"),
+		)
+	for i, item in enumerate(value, 1):
+		if not isinstance(item, str):
+			inputs.refuse(
+				_("{0}: item {1} is {2}; each item must be {3}, as text: send {4}.").format(
+					label, i, inputs.kind(item), each, accepted
+				),
+				title=_("Not a list of text"),
+			)
+	return list(value)

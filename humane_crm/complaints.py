@@ -17,7 +17,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, get_datetime, get_fullname, now_datetime, time_diff_in_hours
 
-from humane_crm import access, ledger, people, review
+from humane_crm import access, inputs, ledger, people, review
 from humane_crm.actions import save_action
 from humane_crm.exceptions import ComplaintChecklistError, ComplaintError, TemplateOnlyReplyError
 from humane_crm.notifications import notify
@@ -162,16 +162,26 @@ def dismiss(name: str, reason: str) -> dict:
 @frappe.whitelist()
 def tick(name: str, item: int, note: str | None = None, ticked: int = 1) -> dict:
 	"""Tick (or, before the first reply, untick) checklist item number `item` (1-based)."""
+	name = inputs.text(name, _("The complaint"))
+	ticked = _whole_number(ticked, _("ticked (1 to tick, 0 to untick)"))
+	note = inputs.text(note, _("The note"), required=False)
 	doc = _complaint(name)
-	_expect(
-		doc,
-		("Open",) if not int(ticked) else ("Open", "Responded", "Follow-up Due"),
-		_("change the checklist of"),
-	)
-	row = next((r for r in doc.answers if r.idx == int(item)), None)
+	number = _whole_number(item, _("The checklist item"))
+	row = next((r for r in doc.answers if r.idx == number), None)
 	if row is None:
-		frappe.throw(_("Checklist item {0} does not exist.").format(item), exc=ComplaintError)
-	if int(ticked):
+		frappe.throw(
+			_("Checklist item {0} does not exist: complaint {1} has items 1 to {2}.").format(
+				frappe.bold(inputs.shown(item)), doc.name, len(doc.answers)
+			),
+			exc=ComplaintError,
+			title=_("No such checklist item"),
+		)
+	if ticked not in (0, 1):
+		inputs.refuse(_("ticked must be 1 (tick) or 0 (untick)."), title=_("Not a flag"))
+	_expect(
+		doc, ("Open",) if not ticked else ("Open", "Responded", "Follow-up Due"), _("change the checklist of")
+	)
+	if ticked:
 		row.update({"ticked": 1, "ticked_by": frappe.session.user, "ticked_on": now_datetime(), "note": note})
 		said = _("{0} ticked “{1}”").format(get_fullname(), row.prompt)
 	else:
@@ -363,9 +373,24 @@ def _act(doc, status: str, note: str, **values) -> None:
 	save_action(doc, {"status": status, **values}, note)
 
 
+def _whole_number(value, label: str) -> int:
+	"""A number a caller sent (1, "1"), or a sentence saying a whole number is needed."""
+	if isinstance(value, str) and value.strip().isdigit():
+		return int(value.strip())
+	if isinstance(value, int) and not isinstance(value, bool):
+		return value
+	inputs.refuse(
+		_("{0} must be a whole number, such as 1, but {1} was sent.").format(label, inputs.kind(value)),
+		title=_("Not a number"),
+	)
+
+
 def _complaint(name: str):
 	if not name or not frappe.db.exists("Complaint", name):
-		frappe.throw(_("There is no complaint {0}.").format(name), exc=frappe.DoesNotExistError)
+		frappe.throw(
+			_("There is no complaint {0}.").format(frappe.bold(inputs.shown(name))),
+			exc=frappe.DoesNotExistError,
+		)
 	doc = frappe.get_doc("Complaint", name)
 	doc.check_permission("write")
 	access.ensure_may_read_record(doc.reference_doctype, doc.reference_name)

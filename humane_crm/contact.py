@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 
 import frappe
 
-from humane_crm import clock, people, rules
+from humane_crm import clock, inputs, people, rules
+from humane_crm.exceptions import UnknownChannelError
 from humane_crm.policy import decision as core
 from humane_crm.policy.cadence import UTC, Attempt, zone_or
 
@@ -62,16 +63,18 @@ class Verdict:
 		return Verdict(self.channel, core.strictest([p.decision for p in people_]), people_, self.record)
 
 
-def normalize_channel(channel: str | None) -> str:
-	"""'email', 'EMAIL', 'Email' → 'Email'; anything else is a clear error."""
-	for known in core.CHANNELS:
-		if (channel or "").strip().lower() == known.lower():
-			return known
+def normalize_channel(channel) -> str:
+	"""'email', 'EMAIL', 'Email' → 'Email'; anything else (a number, a list, null) is a clear error."""
+	if isinstance(channel, str):
+		wanted = channel.strip().lower()
+		for known in core.CHANNELS:
+			if wanted == known.lower():
+				return known
 	frappe.throw(
 		frappe._("Unknown channel {0}. Use one of: {1}.").format(
-			frappe.bold(channel), ", ".join(core.CHANNELS)
+			frappe.bold(inputs.shown(channel)), ", ".join(core.CHANNELS)
 		),
-		exc=frappe.ValidationError,
+		exc=UnknownChannelError,
 		title=frappe._("Unknown channel"),
 	)
 

@@ -1,9 +1,14 @@
-"""Sentences for the core's reasons, translated. The core states facts; this says them."""
+"""Sentences for the core's reasons, translated. The core states facts; this says them.
+
+Every value a person typed (a name, a reason, a rule's name, a record's name, a user's full name)
+is HTML-escaped as it goes in: these sentences are shown as HTML on the desk and in CRM's toasts.
+"""
 
 from __future__ import annotations
 
 import frappe
-from frappe.utils import get_fullname
+from frappe.utils import escape_html
+from frappe.utils import get_fullname as _fullname
 
 from humane_crm import clock
 from humane_crm.contact import PersonVerdict, Verdict
@@ -21,6 +26,11 @@ def _(msg: str, context: str | None = None) -> str:
 	return memo[key]
 
 
+def get_fullname(user: str | None) -> str:
+	"""A user's full name, escaped (a name is whatever was typed into the User form)."""
+	return escape_html(_fullname(user))
+
+
 def when(dt) -> str:
 	"""A time on the site's clock, unambiguous in any locale, with the zone named (and cheap: a
 	batch refusal writes several per person)."""
@@ -36,9 +46,9 @@ def when_for_user(dt) -> str:
 
 
 def who(person: PersonVerdict) -> str:
-	keys = ", ".join(sorted(person.keys))
+	keys = escape_html(", ".join(sorted(person.keys)))
 	if person.title and person.title not in person.keys:
-		return f"{person.title} ({keys})"
+		return f"{escape_html(person.title)} ({keys})"
 	return keys or _("this person")
 
 
@@ -57,7 +67,7 @@ def _set_by(facts: dict) -> str:
 	if facts.get("source"):
 		parts.append(_("source: {0}").format(_(facts["source"])))
 	if facts.get("reason"):
-		parts.append(_("reason: “{0}”").format(facts["reason"]))
+		parts.append(_("reason: “{0}”").format(escape_html(facts["reason"])))
 	return " (" + ", ".join(parts) + ")" if parts else ""
 
 
@@ -79,7 +89,7 @@ def sentence(reason: core.Reason, person: PersonVerdict) -> str:
 		).format(who(person), when(facts["inbound_at"]), _(facts["channel"]), when(facts["until"]))
 	if reason.kind == cadence.CAP:
 		return _("Rule “{0}”: at most {1} per {2}; {3} already reached {4}: {5}.").format(
-			reason.source,
+			escape_html(reason.source),
 			touches(facts["max"]),
 			duration(facts["window"]),
 			touches(facts["count"]),
@@ -88,15 +98,15 @@ def sentence(reason: core.Reason, person: PersonVerdict) -> str:
 		)
 	if reason.kind == cadence.GAP:
 		return _("Rule “{0}”: at least {1} between touches; the last was {2}.").format(
-			reason.source, duration(facts["gap"]), attempt_line(facts["last"])
+			escape_html(reason.source), duration(facts["gap"]), attempt_line(facts["last"])
 		)
 	if reason.kind == cadence.COOL_OFF:
 		return _("Rule “{0}”: {1} of room after a conversation; {2} last talked with us {3}.").format(
-			reason.source, duration(facts["cool_off"]), who(person), when(facts["conversation"])
+			escape_html(reason.source), duration(facts["cool_off"]), who(person), when(facts["conversation"])
 		)
 	if reason.kind == cadence.QUIET_HOURS:
 		return _("Rule “{0}”: contact {1}; it is {2} for {3} ({4}, {5}).").format(
-			reason.source,
+			escape_html(reason.source),
 			allowed_hours(facts),
 			facts["local"].strftime("%a %H:%M"),
 			who(person),
@@ -122,7 +132,7 @@ def attempt_line(a) -> str:
 	"""One counted attempt: who, when, channel, record."""
 	parts = [get_fullname(a.agent) if a.agent else _("someone"), when(a.at), _(a.channel)]
 	if a.reference:
-		parts.append(a.reference)
+		parts.append(escape_html(a.reference))
 	return ", ".join(parts)
 
 

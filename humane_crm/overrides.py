@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import frappe
 from frappe import _
+from frappe.utils import escape_html
 
 from humane_crm import clock, contact, ledger
 from humane_crm.policy import decision as core
@@ -107,4 +108,6 @@ def refusal_to_grant(verdict: contact.Verdict) -> str:
 	roles = sorted({role for r in blocking if r.rule for role in r.rule.override_roles})
 	if not roles:
 		return _("No override is possible: the rule that blocks this contact names no override roles.")
-	return _("Only a user with one of these roles may override this: {0}.").format(", ".join(roles))
+	return _("Only a user with one of these roles may override this: {0}.").format(
+		escape_html(", ".join(roles))
+	)
