@@ -120,3 +120,12 @@ class UnknownChannelError(InvalidInputError):
 
 class TooManyRecipientsError(InvalidInputError):
 	"""More recipients in one batch check than one call may ask about."""
+
+
+# Written only by the app
+
+
+class SetByTheAppError(frappe.ValidationError):
+	"""A direct write (REST, set_value, a child row, an import) to a field a decision relies on,
+	which only the app's own actions set: keys, who set a status and when, review authors and
+	fingerprints, checklist ticks."""

@@ -11,6 +11,7 @@ import frappe
 from frappe import _
 from frappe.utils import get_fullname, now_datetime
 
+from humane_crm import app_fields
 from humane_crm.actions import by_action, save_action
 from humane_crm.exceptions import (
 	PersonalNoteRequiredError,
@@ -70,25 +71,38 @@ def grandfather_installed(doc):
 		doc.humane_review_comment = _("Installed by an app; not reviewed. Edit it to send it through review.")
 
 
+# Set only by the review actions (and, for the last editor, by `void_approval_on_edit`): what four
+# eyes and "edits void approval" rely on.
+REVIEW_FIELDS = (
+	"humane_review_state",
+	"humane_requested_by",
+	"humane_requested_on",
+	"humane_content_changed_by",
+	"humane_reviewed_by",
+	"humane_reviewed_on",
+	"humane_review_comment",
+	"humane_fingerprint",
+)
+
+
 def guard_review_state(doc):
-	"""The review fields change only through the review actions."""
+	"""The review fields change only through the review actions: on a new template they start
+	empty (a Draft), and a direct write to any of them — REST, set_value, an import — is refused."""
 	if by_action(doc):
 		return
-	before = doc.get_doc_before_save()
-	if before is None:
-		doc.humane_review_state = DRAFT
-		for field in ("humane_reviewed_by", "humane_reviewed_on", "humane_fingerprint"):
+	if doc.is_new():
+		for field in REVIEW_FIELDS:
 			doc.set(field, None)
+		doc.humane_review_state = DRAFT
 		return
-	for field in ("humane_review_state", "humane_reviewed_by", "humane_reviewed_on", "humane_fingerprint"):
-		if (before.get(field) or None) != (doc.get(field) or None):
-			frappe.throw(
-				_(
-					"The review state of a template changes only through Submit for Review, Approve or Request Changes."
-				),
-				exc=TemplateReviewError,
-				title=_("Use the review actions"),
-			)
+	app_fields.refuse_changes(
+		doc,
+		REVIEW_FIELDS,
+		_(
+			"The review state of a template changes only through Submit for Review, Approve or Request Changes."
+		),
+		exc=TemplateReviewError,
+	)
 
 
 def void_approval_on_edit(doc):

@@ -5,8 +5,35 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from humane_crm import app_fields
 from humane_crm.actions import by_action
 from humane_crm.exceptions import ComplaintError
+
+# Set only by the complaint's actions (confirm, tick, reply, resolve, dismiss) and by spotting; the
+# status has its own guard below. The answers are what the gate on a reply reads.
+APP_FIELDS = (
+	"reference_doctype",
+	"reference_name",
+	"person",
+	"inbound_communication",
+	"score",
+	"matched_phrases",
+	"opened_by",
+	"opened_on",
+	"dismissed_reason",
+	"checklist",
+	"answers",
+	"first_response_on",
+	"first_response",
+	"hours_to_first_response",
+	"follow_up_task",
+	"follow_up_due",
+	"resolution_note",
+	"resolved_on",
+	"resolved_by",
+)
+# Empty on a new complaint: its actions fill them in.
+SET_BY_ACTIONS = tuple(f for f in APP_FIELDS[6:] if f != "answers")
 
 
 class Complaint(Document):
@@ -16,6 +43,7 @@ class Complaint(Document):
 	def validate(self):
 		self.only_crm_records()
 		self.status_moves_only_by_actions()
+		self.answers_only_by_actions()
 		if not self.complaint_owner:
 			from humane_crm import people
 
@@ -38,6 +66,26 @@ class Complaint(Document):
 				exc=ComplaintError,
 				title=_("Not a CRM record"),
 			)
+
+	def answers_only_by_actions(self):
+		"""Checklist ticks (who, when) and the rest of the complaint's history are written by its
+		actions only: a direct write — REST, set_value on a row, an import — is refused."""
+		if by_action(self):
+			return
+		hint = _("Tick the checklist with its Tick button (one item at a time, as yourself).")
+		if not self.is_new():
+			app_fields.refuse_changes(self, APP_FIELDS, hint, exc=ComplaintError)
+			return
+		if self.answers:
+			frappe.throw(
+				_("A new complaint has no checklist answers: confirm it, then work through its checklist.")
+				+ " "
+				+ hint,
+				exc=ComplaintError,
+				title=_("Set by the app"),
+			)
+		for field in SET_BY_ACTIONS:
+			self.set(field, None)
 
 	def status_moves_only_by_actions(self):
 		if by_action(self):

@@ -4,15 +4,18 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
+from frappe.utils import get_datetime
 
-from humane_crm import clock, people
+from humane_crm import app_fields, clock, people
 from humane_crm.exceptions import InvalidPreferenceError, PreferenceLockedError
+from humane_crm.policy import preferences as core
+from humane_crm.policy.preferences import CHANNEL_FIELDS, CUSTOMER_SOURCES, STRICTNESS  # noqa: F401
 
-CHANNEL_FIELDS = ("opt_out_email", "opt_out_call", "opt_out_sms", "opt_out_whatsapp")
 # Who may relax what the customer asked for themselves.
 MANAGER_ROLES = ("Sales Manager", "Cadence Manager")
-CUSTOMER_SOURCES = ("Customer", "Unsubscribe")
-STRICTNESS = {"Open": 0, "Paused": 1, "Do Not Contact": 2}
+# Set only by the app: the keys (learnt from the person's records, `ledger.person_for`) and who set
+# the status and when (stamped below).
+APP_FIELDS = ("identities", "status_set_by", "status_set_on")
 
 
 class ContactPreference(Document):
@@ -20,6 +23,13 @@ class ContactPreference(Document):
 
 	def validate(self):
 		self.normalize_keys()
+		app_fields.refuse_changes(
+			self,
+			APP_FIELDS,
+			_(
+				"A person's emails and phone numbers are learnt from their leads, deals and contacts; change those. To change what they asked for, use Contact on their lead or deal."
+			),
+		)
 		self.validate_pause()
 		self.keep_customer_choice()
 		self.stamp_change()
@@ -53,12 +63,29 @@ class ContactPreference(Document):
 				exc=InvalidPreferenceError,
 				title=_("Pause with no end"),
 			)
+		self.paused_until = self.pause_end()
 		if self.has_value_changed("paused_until") and clock.aware(self.paused_until) <= clock.now():
 			frappe.throw(
 				_("Paused Until must be in the future; to allow contact now, set the status to Open."),
 				exc=InvalidPreferenceError,
 				title=_("Pause already over"),
 			)
+
+	def pause_end(self):
+		"""Paused Until as a time, whatever form it was sent in ("20300201T000000" included)."""
+		try:
+			when = get_datetime(self.paused_until)
+		except Exception:
+			when = None
+		if when is None:
+			frappe.throw(
+				_("Paused Until “{0}” is not a date and time; give it as YYYY-MM-DD HH:MM:SS.").format(
+					frappe.utils.escape_html(str(self.paused_until))
+				),
+				exc=InvalidPreferenceError,
+				title=_("Not a date"),
+			)
+		return clock.naive(when)
 
 	def keep_customer_choice(self):
 		"""A Do Not Contact, pause or opt-out the customer set themselves is relaxed only by a manager."""
@@ -92,10 +119,10 @@ class ContactPreference(Document):
 
 def relaxes(before, after) -> bool:
 	"""Does `after` allow any contact that `before` refused?"""
-	if STRICTNESS[after.status] < STRICTNESS[before.status]:
-		return True
-	if after.status == before.status == "Paused" and str(after.paused_until) < str(before.paused_until):
-		return True
-	if after.source != before.source and after.source not in CUSTOMER_SOURCES:
-		return True
-	return any(before.get(f) and not after.get(f) for f in CHANNEL_FIELDS)
+	return core.relaxes(_facts(before), _facts(after))
+
+
+def _facts(doc) -> dict:
+	facts = {f: doc.get(f) for f in ("status", "source", *CHANNEL_FIELDS)}
+	facts["paused_until"] = clock.naive(get_datetime(doc.paused_until)) if doc.paused_until else None
+	return facts
