@@ -24,7 +24,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_to_date, get_fullname, now_datetime
 
-from humane_crm import access, after_rollback, ledger, people
+from humane_crm import access, after_rollback, people
 from humane_crm.actions import save_action
 from humane_crm.exceptions import (
 	ContactRefused,
@@ -35,7 +35,6 @@ from humane_crm.exceptions import (
 	UnfilledPlaceholderError,
 )
 from humane_crm.notifications import notify
-from humane_crm.policy.identity import split_emails
 
 CRM_RECORDS = ("CRM Lead", "CRM Deal")
 REMIND_AFTER_HOURS = 24
@@ -83,14 +82,7 @@ def clear_cache() -> None:
 	frappe.local.cache.pop(AUTOMATION_USERS_KEY, None)
 
 
-def reaches_a_crm_person(reference: tuple, recipients: list[str]) -> bool:
-	"""The message is about a CRM lead or deal, or goes to someone we already know as a person."""
-	if reference[0] in CRM_RECORDS and reference[1]:
-		return True
-	return bool(ledger.persons_holding(set(recipients)))
-
-
-# The two doors
+# Holding
 # ------------------
 
 
@@ -99,38 +91,7 @@ def hold_communication(doc) -> None:
 	source = automated_source(doc)
 	if not source:
 		return  # a person is sending: the common case, decided without a query
-	reference = (doc.reference_doctype, doc.reference_name)
-	recipients = split_emails(", ".join(filter(None, (doc.recipients, doc.cc, doc.bcc))))
-	if not reaches_a_crm_person(reference, recipients):
-		return
 	hold(message_of(doc), source, attachments=_attachments_being_sent())
-
-
-def hold_email_queue(doc) -> None:
-	"""Email Queue validate: mail that never became a Communication (frappe.sendmail from a
-	Notification's own code, Newsletters, Auto Email Reports, custom code) to a CRM person."""
-	if doc.communication or not doc.is_new():
-		return  # a Communication's email passed the Communication door already
-	recipients = [r.recipient for r in doc.recipients or []]
-	keys = split_emails(", ".join(filter(None, recipients)))
-	reference = (doc.reference_doctype, doc.reference_name)
-	if not reaches_a_crm_person(reference, keys):
-		return
-	source = automated_source() or _("Email sent without a Communication (frappe.sendmail)")
-	subject, content, files = _read_mime(doc.message)
-	hold(
-		{
-			"reference_doctype": reference[0],
-			"reference_name": reference[1],
-			"sender": doc.sender,
-			"recipients": ", ".join(recipients),
-			"subject": subject,
-			"content": content,
-			"raw_message": doc.message,
-		},
-		source,
-		attachments=files,
-	)
 
 
 def hold(message: dict, source: str, attachments: list | None = None) -> None:

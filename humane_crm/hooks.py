@@ -45,8 +45,12 @@ doc_events = {
 		"after_insert": "humane_crm.events.call_log.after_insert",
 		"on_update": "humane_crm.events.call_log.on_update",  # a completed call starts a cool-off
 	},
-	# Mail that never becomes a Communication (frappe.sendmail) to a CRM person: held if automated.
-	"Email Queue": {"validate": "humane_crm.events.email_queue.validate"},
+	# The last gate, where every email leaves: mail to a CRM person that the early gate above did
+	# not decide (any other Communication shape, frappe.sendmail) is decided, held or counted here.
+	"Email Queue": {
+		"validate": "humane_crm.events.email_queue.validate",
+		"after_insert": "humane_crm.events.email_queue.after_insert",
+	},
 	# Review state: four eyes, edits void approval, only approved templates can be enabled.
 	"Email Template": {
 		"validate": "humane_crm.events.email_template.validate",
@@ -65,6 +69,10 @@ doc_events = {
 		"after_insert": "humane_crm.events.whatsapp.after_insert",
 	},
 }
+
+# The ledger counts what happened: it never stops anyone deleting the email, call or record it
+# points to (its row stays, as it counted).
+ignore_links_on_delete = ["Contact Attempt"]
 
 # What the app keeps about a record (held messages, complaints, the ledger, people): for whoever
 # may read that record (humane_crm.access).

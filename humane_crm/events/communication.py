@@ -1,6 +1,6 @@
 """Communication: every email, from the CRM UI, the desk, REST, Python or a background job."""
 
-from humane_crm import complaints, guard, held, people, review
+from humane_crm import complaints, guard, held, outbox, people, review, scope
 from humane_crm.policy.identity import split_emails
 
 # Communication types that reach a person. Comments, chats and notifications do not.
@@ -8,19 +8,28 @@ _TO_A_PERSON = ("Communication", "Automated Message", None, "")
 
 
 def validate(doc, method=None):
-	if doc.is_new() and is_outbound_email(doc) and not guard.checks_off():
-		held.hold_communication(doc)  # automated, to a CRM person: kept for a human, not sent
-		with held.keep_if_refused(doc):  # a refused draft is kept, and its sender told
-			review.check_message(doc.subject, doc.content)  # placeholders, unapproved templates, notes
-			complaints.gate(doc)  # an open complaint: the empathy checklist first, and own words
-			check_recipients(doc)  # cadence and the person's own wishes
+	"""The early gate, for the usual shape of an email to a person: refuse at once, with the
+	explanation, before anything is written. (Every other shape is decided at the Email Queue.)"""
+	if not (doc.is_new() and is_outbound_email(doc)) or guard.checks_off():
+		return
+	governed = scope.governed(reference(doc), recipients(doc))
+	if not governed:
+		return  # colleagues, people outside CRM: not the app's business
+	held.hold_communication(doc)  # automated, to a CRM person: kept for a human, not sent
+	with held.keep_if_refused(doc):  # a refused draft is kept, and its sender told
+		review.check_message(doc.subject, doc.content)  # placeholders, unapproved templates, notes
+		complaints.gate(doc)  # an open complaint: the empathy checklist first, and own words
+		guard.check_outbound(doc, "Email", governed, reference(doc))  # cadence, the person's wishes
+	outbox.decided(doc.name)  # its queued email needs nothing more
 
 
 def after_insert(doc, method=None):
 	if is_outbound_email(doc):
 		guard.record_outbound(doc)
 		complaints.responded(doc)  # the reply a complaint waited for: follow-up owed
-	elif is_inbound_email(doc):
+	elif is_inbound_email(doc) and doc.flags.in_receive:
+		# Only mail an Email Account pulled in is the person speaking: it opens the reply window
+		# and may be a complaint. A "Received" row someone types in is a note.
 		guard.record_inbound(doc, "Email", people.email_key(doc.sender), reference(doc))
 		complaints.spot(doc)  # a possible complaint, for a human to confirm
 
@@ -41,9 +50,8 @@ def is_inbound_email(doc) -> bool:
 	)
 
 
-def check_recipients(doc):
-	recipients = split_emails(", ".join(filter(None, (doc.recipients, doc.cc, doc.bcc))))
-	guard.check_outbound(doc, "Email", recipients, reference(doc))
+def recipients(doc) -> list[str]:
+	return split_emails(", ".join(filter(None, (doc.recipients, doc.cc, doc.bcc))))
 
 
 def reference(doc) -> tuple:

@@ -1,8 +1,11 @@
-"""Email Queue: the door for mail that never became a Communication (see humane_crm.held)."""
+"""Email Queue: where every email leaves. The last gate for mail to a CRM person (humane_crm.outbox)."""
 
-from humane_crm import held
+from humane_crm import outbox
 
 
 def validate(doc, method=None):
-	if doc.is_new():
-		held.hold_email_queue(doc)
+	outbox.check(doc)
+
+
+def after_insert(doc, method=None):
+	outbox.after_insert(doc)

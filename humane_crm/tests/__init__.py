@@ -88,6 +88,7 @@ def receive_email(doctype: str, name: str, sender: str, content: str = "Hi, I ha
 			"reference_name": name,
 		}
 	)
+	comm.flags.in_receive = True  # as frappe.email.receive.InboundMail marks what it pulled in
 	comm.insert(ignore_permissions=True)
 	return comm
 

@@ -19,8 +19,9 @@ class HumaneCRMSettings(Document):
 				)
 
 	def on_update(self):
-		from humane_crm import held
+		from humane_crm import held, scope
 		from humane_crm.people import clear_region_cache
 
 		clear_region_cache()
 		held.clear_cache()
+		scope.clear_cache()

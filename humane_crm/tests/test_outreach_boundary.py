@@ -1,0 +1,206 @@
+"""Where the app's boundary lies: every email to a CRM person is decided where mail leaves, only a
+genuinely inbound message opens the reply window, and nothing outside CRM outreach is touched.
+
+The door tests go through Frappe's own request handling as a Sales User with an API key: the
+requests run in their own thread and database connection, so what they need is committed here and
+removed again afterwards."""
+
+import frappe
+from frappe.core.doctype.communication.email import make
+
+from humane_crm.exceptions import DoNotContactError
+from humane_crm.tests import IntegrationTestCase, make_lead, make_user, set_preference
+
+AGENT = "door.agent@example.com"
+ADMIN_HUMAN = "sys.admin.person@example.com"  # a person with System Manager, not the Administrator
+
+# email.make shapes that Frappe sends (send_email=1) though they are not "an outbound email"
+OTHER_SHAPES = (
+	{"sent_or_received": "Received"},
+	{"communication_medium": "Phone"},
+	{"communication_medium": ""},
+	{"communication_type": "Notification"},
+	{"communication_type": "Comment"},
+	{"communication_type": "Feedback"},
+	{"communication_type": "Chat"},
+)
+
+
+def new_email(tag: str) -> str:
+	return f"{tag}.{frappe.generate_hash(length=8)}@example.com"
+
+
+def queued_to(address: str) -> int:
+	return frappe.db.count("Email Queue Recipient", {"recipient": address})
+
+
+def ledger(address: str, outcome: str | None = None) -> list[dict]:
+	person = frappe.db.get_value("Contact Preference Key", {"identity": address}, "parent")
+	if not person:
+		return []
+	filters = {"person": person, **({"outcome": outcome} if outcome else {})}
+	return frappe.get_all("Contact Attempt", filters, ["outcome", "direction", "source_doctype"])
+
+
+class TestEveryDoorOverHTTP(IntegrationTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		from frappe.tests.test_api import get_test_client
+
+		frappe.set_user("Administrator")
+		user = frappe.get_doc("User", make_user(AGENT, "Sales User"))
+		cls.api_key, cls.api_secret = (
+			user.api_key or frappe.generate_hash(length=15),
+			frappe.generate_hash(15),
+		)
+		user.api_key, user.api_secret = cls.api_key, cls.api_secret
+		user.save(ignore_permissions=True)
+		cls.email = new_email("dnc.door")
+		cls.lead = make_lead("Dora", email=cls.email, lead_owner=AGENT)
+		frappe.set_user(AGENT)
+		set_preference(
+			"CRM Lead", cls.lead.name, "Do Not Contact", source="Customer", reason="Asked by phone"
+		)
+		frappe.set_user("Administrator")
+		frappe.db.commit()
+		cls.client = get_test_client()
+
+	@classmethod
+	def tearDownClass(cls):
+		frappe.set_user("Administrator")
+		for name in frappe.get_all("Contact Preference Key", {"identity": cls.email}, pluck="parent"):
+			frappe.delete_doc("Contact Preference", name, force=True, ignore_permissions=True)
+		frappe.db.delete("Held Message", {"reference_name": cls.lead.name})
+		frappe.db.delete("Communication", {"reference_name": cls.lead.name})
+		frappe.delete_doc("CRM Lead", cls.lead.name, force=True, ignore_permissions=True)
+		frappe.db.commit()
+		super().tearDownClass()
+
+	def make(self, **fields):
+		from frappe.tests.test_api import make_request
+
+		payload = {
+			"doctype": "CRM Lead",
+			"name": self.lead.name,
+			"recipients": self.email,
+			"subject": "A quick question",
+			"content": "Dora, do you still want the catalogue?",
+			"send_email": 1,
+			**fields,
+		}
+		return make_request(
+			target=self.client.post,
+			args=("/api/method/frappe.core.doctype.communication.email.make",),
+			kwargs={"json": payload, "headers": {"Authorization": f"token {self.api_key}:{self.api_secret}"}},
+		)
+
+	def test_every_shape_of_email_make_to_a_do_not_contact_person_is_refused_where_mail_leaves(self):
+		for shape in OTHER_SHAPES:
+			with self.subTest(**shape):
+				blocked_before = len(ledger(self.email, "Blocked"))
+				response = self.make(**shape)
+				frappe.db.rollback()  # see what the request committed
+				self.assertEqual(response.status_code, 417, response.text[:300])
+				self.assertIn("DoNotContactError", response.text)
+				self.assertEqual(queued_to(self.email), 0, "an email to a Do-Not-Contact person was queued")
+				self.assertEqual(len(ledger(self.email, "Blocked")), blocked_before + 1)
+
+	def test_a_received_row_an_agent_types_in_does_not_open_the_reply_window(self):
+		forged = self.make(sender=self.email, sent_or_received="Received", send_email=0)
+		frappe.db.rollback()
+		self.assertEqual(forged.status_code, 200, forged.text[:300])  # kept, as a note
+		self.assertFalse(ledger(self.email, "Received"))
+
+		response = self.make()  # the usual reply, right after
+		frappe.db.rollback()
+		self.assertEqual(response.status_code, 417, response.text[:300])
+		self.assertIn("DoNotContactError", response.text)
+		self.assertEqual(queued_to(self.email), 0)
+
+
+class TestOnlyCRMOutreach(IntegrationTestCase):
+	def setUp(self):
+		frappe.set_user("Administrator")
+		make_user(AGENT, "Sales User")
+		make_user(ADMIN_HUMAN, "System Manager", "Sales Manager")
+		self.email = new_email("dnc.scope")
+		self.lead = make_lead("Sara", email=self.email, lead_owner=AGENT)
+		frappe.set_user(AGENT)
+		set_preference("CRM Lead", self.lead.name, "Do Not Contact", reason="Asked by phone")
+		self.todo = frappe.get_doc({"doctype": "ToDo", "description": "Renew the lease"}).insert(
+			ignore_permissions=True
+		)
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+
+	def test_crms_own_mail_to_a_colleague_about_a_lead_is_sent_not_held(self):
+		frappe.set_user("Administrator")  # no person behind it: would be held if it were outreach
+		before = queued_to(AGENT)  # CRM itself already mailed them about the assignment
+		frappe.sendmail(
+			recipients=[AGENT],
+			subject="A lead was assigned to you",
+			message="Sara Ruiz is yours now.",
+			reference_doctype="CRM Lead",
+			reference_name=self.lead.name,
+		)
+		self.assertEqual(queued_to(AGENT), before + 1)
+		self.assertFalse(frappe.db.exists("Held Message", {"recipients": ("like", f"%{AGENT}%")}))
+
+	def test_mail_about_other_records_to_people_outside_crm_is_untouched(self):
+		outsider = new_email("tenant")
+		frappe.set_user("Administrator")
+		frappe.sendmail(
+			recipients=[outsider],
+			subject="Your lease",
+			message="Please renew.",
+			reference_doctype="ToDo",
+			reference_name=self.todo.name,
+		)
+		frappe.set_user(ADMIN_HUMAN)
+		make(
+			doctype="ToDo",
+			name=self.todo.name,
+			recipients=outsider,
+			subject="Your lease",
+			content="A reminder.",
+			send_email=True,
+		)
+		self.assertEqual(queued_to(outsider), 2)
+		self.assertFalse(frappe.db.exists("Held Message", {"recipients": ("like", f"%{outsider}%")}))
+		self.assertFalse(frappe.db.exists("Contact Preference Key", {"identity": outsider}))
+
+	def test_mail_about_another_record_to_a_crm_person_is_still_governed(self):
+		frappe.set_user(ADMIN_HUMAN)
+		with self.assertRaises(DoNotContactError):
+			make(
+				doctype="ToDo",
+				name=self.todo.name,
+				recipients=self.email,
+				subject="Your lease",
+				content="A reminder.",
+				send_email=True,
+			)
+
+	def test_the_ledger_never_stops_a_communication_being_deleted(self):
+		frappe.set_user("Administrator")
+		open_email = new_email("open.scope")
+		lead = make_lead("Olga", email=open_email, lead_owner=AGENT)
+		frappe.set_user(AGENT)
+		comm = make(
+			doctype="CRM Lead",
+			name=lead.name,
+			recipients=open_email,
+			subject="Hello",
+			content="Olga, here is the quote you asked for.",
+			send_email=False,
+		)["name"]
+		self.assertEqual([r.source_doctype for r in ledger(open_email)], ["Communication"])
+
+		frappe.set_user("Administrator")
+		frappe.delete_doc("Communication", comm)
+
+		self.assertFalse(frappe.db.exists("Communication", comm))
+		self.assertEqual(len(ledger(open_email)), 1)  # it counted, and it still counts
