@@ -84,6 +84,10 @@ def sentence(reason: core.Reason, person: PersonVerdict) -> str:
 	if reason.kind == core.OPTED_OUT_REASON:
 		return _("{0} opted out of {1}{2}.").format(who(person), _(facts["channel"]), _set_by(facts))
 	if reason.kind == core.REPLY_WINDOW_REASON:
+		if facts.get("despite"):
+			return _(
+				"They wrote to us on {0}, so you may answer that message on {1} until {2} — only that: reply to what they asked, and nothing more; it does not count against limits."
+			).format(when(facts["inbound_at"]), _(facts["channel"]), when(facts["until"]))
 		return _(
 			"{0} wrote to us on {1}: answering them on {2} is allowed until {3} and does not count against limits."
 		).format(who(person), when(facts["inbound_at"]), _(facts["channel"]), when(facts["until"]))

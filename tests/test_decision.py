@@ -57,7 +57,15 @@ def test_reply_inside_window_is_exempt_even_under_do_not_contact():
 	pref = Preference("CP-1", DO_NOT_CONTACT)
 	d = decide("Email", [pref], NOW, last_inbound_at=NOW - timedelta(hours=1))
 	assert d.allowed and d.outcome == EXEMPT
-	assert d.reasons[0].kind == "reply_window"
+	# the person's wish is said first; the window says it lets through an answer despite it
+	assert [r.kind for r in d.reasons] == ["do_not_contact", "reply_window"]
+	assert d.reasons[1].facts["despite"] == ("do_not_contact",)
+
+
+def test_a_reply_window_with_no_standing_wish_says_nothing_is_overridden():
+	d = decide("Email", [], NOW, last_inbound_at=NOW - timedelta(hours=1))
+	assert d.outcome == EXEMPT and d.reasons[0].kind == "reply_window"
+	assert d.reasons[0].facts["despite"] == ()
 
 
 def test_reply_window_closes():

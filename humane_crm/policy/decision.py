@@ -154,14 +154,23 @@ def decide(
 
 	reasons = evaluate(now, has_pass)
 	if in_reply_window(last_inbound_at, now, reply_window):
+		# Their own message may be answered even against their standing wishes; those come first,
+		# so whoever answers knows it is an answer to what they asked and nothing more.
+		wishes = tuple(r for r in reasons if r.rule is None and r.outcome == BLOCK)
 		window_reason = Reason(
 			REPLY_WINDOW_REASON,
 			EXEMPT,
 			"reply_window",
-			{"inbound_at": last_inbound_at, "until": last_inbound_at + reply_window, "channel": channel},
+			{
+				"inbound_at": last_inbound_at,
+				"until": last_inbound_at + reply_window,
+				"channel": channel,
+				"despite": tuple(r.kind for r in wishes),
+			},
 			until=last_inbound_at + reply_window,
 		)
-		return Decision(EXEMPT, (window_reason, *reasons), None)
+		others = tuple(r for r in reasons if r not in wishes)
+		return Decision(EXEMPT, (*wishes, window_reason, *others), None)
 
 	outcome = max((r.outcome for r in reasons), key=_SEVERITY.__getitem__, default=ALLOW)
 	next_at = next_allowed(lambda at: evaluate(at, False), now) if outcome == BLOCK else None
