@@ -253,6 +253,9 @@ def decide_for_people(
 		record,
 		frozenset(frappe.get_roles()) if roles is None else roles,
 		clock.site_zone(),
+		# Count the person, not the record: when a rule cares which records or statuses, read the
+		# person's leads and deals (the installed defaults do not, and cost no query here).
+		people.crm_records(persons) if any(r.selective for r in active) else None,
 	)
 
 	def records_of(person: frozenset) -> list[OnRecord]:
@@ -277,7 +280,16 @@ class Shared:
 	record: people.RecordFacts | None
 	roles: frozenset[str]
 	site: ZoneInfo
-	memo: dict = field(default_factory=dict)  # (zone, doctype, status) → (decision, inputs)
+	crm: dict | None = None  # person → their (doctype, status) pairs, read when a rule is selective
+	memo: dict = field(default_factory=dict)  # (zone, doctype, status, records) → (decision, inputs)
+
+	def records(self, keys: frozenset, doctype: str | None, status: str | None) -> tuple:
+		"""The CRM records whose rules apply to this person: all of theirs (with the one the message
+		is filed on), or, when no rule is selective, "a CRM person" — every rule applies."""
+		if self.crm is None:
+			return ((None, None),)
+		mine = ((doctype, status),) if doctype in ("CRM Lead", "CRM Deal") else ()
+		return tuple(dict.fromkeys((*mine, *self.crm.get(keys, ()))))
 
 	def inputs(self, zone: ZoneInfo, doctype: str | None, status: str | None, **facts) -> dict:
 		"""What the core is asked, for one person in `zone` on a record of `doctype` in `status`."""
@@ -313,6 +325,7 @@ def _decide_one(keys: frozenset, records: list[OnRecord], shared: Shared) -> Per
 	if not title and mine:
 		title = record.title
 	doctype, status = (record.doctype, record.status) if mine else (None, None)
+	on = shared.records(keys, doctype, status)
 	# An open preference without opt-outs says nothing: the core is not asked about it.
 	preferences = tuple(to_preference(r.name, r.preference) for r in records if r.preference)
 	if attempts or conversations or inbound or preferences:
@@ -320,6 +333,7 @@ def _decide_one(keys: frozenset, records: list[OnRecord], shared: Shared) -> Per
 			zone,
 			doctype,
 			status,
+			records=on,
 			preferences=preferences,
 			attempts=tuple(attempts),
 			conversations=tuple(conversations),
@@ -328,9 +342,9 @@ def _decide_one(keys: frozenset, records: list[OnRecord], shared: Shared) -> Per
 		decision = core.decide(**inputs)
 	else:
 		# Nothing on record speaks: people alike decide alike (a mass send's common case).
-		memo_key = (zone, doctype, status)
+		memo_key = (zone, doctype, status, on)
 		if memo_key not in shared.memo:
-			inputs = shared.inputs(zone, doctype, status)
+			inputs = shared.inputs(zone, doctype, status, records=on)
 			shared.memo[memo_key] = (core.decide(**inputs), inputs)
 		decision, inputs = shared.memo[memo_key]
 	return PersonVerdict(keys, decision, [r.name for r in records], title, zone, zone_source, inputs)

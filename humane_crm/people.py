@@ -163,6 +163,35 @@ def _contact(name: str) -> RecordFacts:
 _GATHERERS = {"CRM Lead": _lead, "CRM Deal": _deal, "Contact": _contact}
 
 
+def crm_records(persons) -> dict[Person, tuple[tuple[str, str | None], ...]]:
+	"""Each person's leads and deals as (doctype, status) pairs, in two queries however many
+	people: leads by their (indexed) email, deals by the lead they came from. (Phone numbers and a
+	deal's contacts are not read: CRM does not index them.)"""
+	emails = {k for p in persons for k in p if is_email_key(k)}
+	if not emails:
+		return {}
+	leads = frappe.db.sql(
+		"select name, lower(email), status from `tabCRM Lead` where email in %s", [tuple(emails)]
+	)
+	deals = (
+		frappe.db.sql("select lead, status from `tabCRM Deal` where lead in %s", [tuple(r[0] for r in leads)])
+		if leads
+		else ()
+	)
+	deals_of: dict[str, list] = {}
+	for lead, status in deals:
+		deals_of.setdefault(lead, []).append(("CRM Deal", status))
+	of_email: dict[str, list] = {}
+	for lead, email, status in leads:
+		of_email.setdefault(email, []).extend([("CRM Lead", status), *deals_of.get(lead, ())])
+	found = {}
+	for person in persons:
+		pairs = [pair for key in sorted(person) for pair in of_email.get(key, ())]
+		if pairs:
+			found[person] = tuple(dict.fromkeys(pairs))
+	return found
+
+
 def reached(contact_keys: list[str], people: list[Person]) -> list[Person]:
 	"""The people reached by these addresses or numbers, given the record's people.
 

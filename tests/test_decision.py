@@ -116,3 +116,55 @@ def test_properties(prefs, channel, inbound_hours_ago):
 	if d.outcome == BLOCK and d.next_allowed_at is not None:
 		assert decide(channel, prefs, d.next_allowed_at).allowed
 		assert not decide(channel, prefs, d.next_allowed_at - timedelta(seconds=1)).allowed
+
+
+def test_the_rules_of_the_persons_records_apply_whichever_record_the_message_is_filed_on():
+	from humane_crm.policy.cadence import Attempt, Rule
+
+	deals_only = Rule(
+		"Deals: one a week", max_attempts=1, window=timedelta(days=7), applies_to=frozenset({"CRM Deal"})
+	)
+	touched = (Attempt(NOW - timedelta(days=1), "Email", "priya@example.com", ("CRM Deal", "D-1"), "A-1"),)
+	filed_on_contact = decide("Email", [], NOW, rules=(deals_only,), attempts=touched, doctype="Contact")
+	assert filed_on_contact.outcome == ALLOW  # the old way: the record filed on decides
+	theirs = decide(
+		"Email",
+		[],
+		NOW,
+		rules=(deals_only,),
+		attempts=touched,
+		doctype="Contact",
+		records=(("CRM Lead", "New"), ("CRM Deal", "Negotiation")),
+	)
+	assert theirs.outcome == BLOCK  # the person has a deal: the deal's rule speaks
+	only_a_lead = decide(
+		"Email", [], NOW, rules=(deals_only,), attempts=touched, records=(("CRM Lead", "New"),)
+	)
+	assert only_a_lead.outcome == ALLOW
+
+
+def test_a_status_rule_speaks_when_any_of_the_persons_records_is_in_that_status():
+	from humane_crm.policy.cadence import Attempt, Rule
+
+	negotiating = Rule(
+		"Negotiation: one a week",
+		max_attempts=1,
+		window=timedelta(days=7),
+		statuses=frozenset({"Negotiation"}),
+	)
+	touched = (Attempt(NOW - timedelta(days=1), "Email", "priya@example.com", ("CRM Lead", "L-1"), "A-1"),)
+	on_lead = decide(
+		"Email",
+		[],
+		NOW,
+		rules=(negotiating,),
+		attempts=touched,
+		records=(("CRM Lead", "New"), ("CRM Deal", "Negotiation")),
+	)
+	assert on_lead.outcome == BLOCK
+	assert (
+		decide(
+			"Email", [], NOW, rules=(negotiating,), attempts=touched, records=(("CRM Lead", "New"),)
+		).outcome
+		== ALLOW
+	)

@@ -54,6 +54,17 @@ class Rule:
 			return False
 		return not (self.statuses and status not in self.statuses)
 
+	@property
+	def selective(self) -> bool:
+		"""Does it matter which of a person's CRM records, in which status, this rule meets?"""
+		return bool(self.statuses) or not {"CRM Lead", "CRM Deal"} <= self.applies_to
+
+	def applies_to_any(self, channel: str, records) -> bool:
+		"""Counting the person, not the record: the rule speaks when any of the person's CRM
+		records — (doctype, status) pairs; (None, None) for "a CRM person, records not read" — is one
+		it applies to."""
+		return any(self.applies(channel, doctype, status) for doctype, status in records)
+
 	def counts(self, attempt: Attempt) -> bool:
 		return self.channel in (ANY, attempt.channel)
 

@@ -121,6 +121,7 @@ def decide(
 	zone: ZoneInfo | None = None,
 	doctype: str | None = None,
 	status: str | None = None,
+	records: tuple[tuple[str | None, str | None], ...] = (),
 	roles: frozenset[str] = frozenset(),
 	has_pass: bool = False,
 ) -> Decision:
@@ -130,6 +131,8 @@ def decide(
 	  override passes them.
 	- A reply to the person's own inbound message on this channel inside the reply window is
 	  exempt: it is always allowed and does not count against caps.
+	- The rules that apply are those of the person's CRM records (`records`: (doctype, status)
+	  pairs), whichever record the message is filed on; without `records`, those of (doctype, status).
 	- Every enabled rule that applies speaks: Block blocks; Warn warns; Allow with reason blocks
 	  until a reason is given (an override pass carries it). A pass lets through the Block rules
 	  the user holds an override role for.
@@ -139,7 +142,8 @@ def decide(
 	if channel not in CHANNELS:
 		raise ValueError(f"unknown channel {channel!r}; expected one of {', '.join(CHANNELS)}")
 	zone = zone or ZoneInfo("UTC")
-	applicable = tuple(r for r in rules if r.applies(channel, doctype, status))
+	on = tuple(records) if records else ((doctype, status),)
+	applicable = tuple(r for r in rules if r.applies_to_any(channel, on))
 	preferences = sorted(preferences, key=lambda p: p.name)
 	attempts = cadence.in_order(attempts)  # once: `evaluate` runs per rule, and again per instant
 

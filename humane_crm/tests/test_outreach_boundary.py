@@ -204,3 +204,90 @@ class TestOnlyCRMOutreach(IntegrationTestCase):
 
 		self.assertFalse(frappe.db.exists("Communication", comm))
 		self.assertEqual(len(ledger(open_email)), 1)  # it counted, and it still counts
+
+
+class TestCountThePersonNotTheRecord(IntegrationTestCase):
+	def setUp(self):
+		from crm.fcrm.doctype.crm_lead.crm_lead import convert_to_deal
+
+		frappe.set_user("Administrator")
+		make_user(AGENT, "Sales User")
+		self.email = new_email("two.deals")
+		self.lead = make_lead("Tomas", email=self.email, lead_owner=AGENT)
+		self.deals = [convert_to_deal(self.lead.name)]
+		second = make_lead("Tomas", email=self.email, lead_owner=AGENT)
+		self.deals.append(convert_to_deal(second.name))
+		self.contact = frappe.db.get_value("Contact Email", {"email_id": self.email}, "parent")
+		frappe.set_user(AGENT)
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+
+	def touch(self, deal: str, days_ago: float):
+		from frappe.utils import add_to_date, now_datetime
+
+		from humane_crm import ledger
+		from humane_crm.people import keys_of
+
+		ledger.record(
+			keys_of([self.email]),
+			"Email",
+			"Outbound",
+			"Allowed",
+			reference=("CRM Deal", deal),
+			agent=AGENT,
+			at=add_to_date(now_datetime(), days=-days_ago),
+		)
+
+	def test_three_touches_on_two_deals_cap_an_email_filed_on_the_persons_contact(self):
+		from humane_crm import api
+		from humane_crm.exceptions import ContactLimitError
+
+		self.touch(self.deals[0], 5)
+		self.touch(self.deals[1], 3)
+		self.touch(self.deals[0], 2)
+
+		answer = api.check_contact("Contact", self.contact)
+		self.assertEqual(answer["outcome"], "block", answer)
+		with self.assertRaises(ContactLimitError):
+			make(
+				doctype="Contact",
+				name=self.contact,
+				recipients=self.email,
+				subject="One more thing",
+				content="Tomas, one more thing about the quote.",
+				send_email=False,
+			)
+
+	def test_a_rule_for_deals_in_a_status_speaks_when_the_email_is_filed_on_the_lead(self):
+		from humane_crm.exceptions import ContactLimitError
+
+		frappe.set_user("Administrator")
+		frappe.db.set_value("CRM Deal", self.deals[0], "status", "Negotiation")
+		frappe.get_doc(
+			{
+				"doctype": "Contact Cadence Rule",
+				"rule_name": "Negotiating: one touch a week",
+				"enabled": 1,
+				"applies_to": "CRM Deal",
+				"statuses": "Negotiation",
+				"channel": "Any",
+				"max_attempts": 1,
+				"window_length": 7,
+				"window_unit": "Days",
+				"enforcement": "Block",
+			}
+		).insert()
+		self.touch(self.deals[1], 2)
+		frappe.set_user(AGENT)
+		with self.assertRaises(ContactLimitError) as refused:
+			make(
+				doctype="CRM Lead",
+				name=self.lead.name,
+				recipients=self.email,
+				subject="Checking in",
+				content="Tomas, checking in about the quote.",
+				send_email=False,
+			)
+		self.assertIn("Negotiating: one touch a week", str(refused.exception))
