@@ -11,7 +11,7 @@ import frappe
 from frappe import _
 from frappe.utils import get_fullname, now_datetime
 
-from humane_crm import app_fields
+from humane_crm import app_fields, cache
 from humane_crm.actions import by_action, save_action
 from humane_crm.exceptions import (
 	PersonalNoteRequiredError,
@@ -134,8 +134,7 @@ def refuse_enabling_unapproved(doc):
 
 
 def clear_cache(doc=None, method=None):
-	frappe.cache.delete_value(CACHE_KEY)
-	frappe.local.cache.pop(CACHE_KEY, None)
+	cache.forget(CACHE_KEY)  # a write that keeps `modified` (migrations): rebuild at once
 
 
 # Review actions
@@ -318,33 +317,33 @@ def _has_enabled() -> bool:
 
 
 def known_templates() -> list[core.Template]:
-	"""Every Email Template as the core sees it (cached until a template changes)."""
-	if CACHE_KEY in frappe.local.cache:
-		return frappe.local.cache[CACHE_KEY]
-	found = frappe.cache.get_value(CACHE_KEY)
-	if found is None:
-		found = [
-			core.Template(
-				t.name,
-				t.humane_review_state in USABLE,
-				core.skeleton(body_of(t)),
-				bool(t.humane_requires_personal_note),
-			)
-			for t in frappe.get_all(
-				"Email Template",
-				fields=[
-					"name",
-					"use_html",
-					"response",
-					"response_html",
-					"humane_review_state",
-					"humane_requires_personal_note",
-				],
-			)
-		]
-		frappe.cache.set_value(CACHE_KEY, found)
-	frappe.local.cache[CACHE_KEY] = found
-	return found
+	"""Every Email Template as the core sees it: cached, and rebuilt whenever a template was added,
+	removed or saved (any write path: the stamp is read on every call)."""
+	return cache.stamped(
+		CACHE_KEY, "select count(*), max(modified) from `tabEmail Template`", _read_templates
+	)
+
+
+def _read_templates() -> list[core.Template]:
+	return [
+		core.Template(
+			t.name,
+			t.humane_review_state in USABLE,
+			core.skeleton(body_of(t)),
+			bool(t.humane_requires_personal_note),
+		)
+		for t in frappe.get_all(
+			"Email Template",
+			fields=[
+				"name",
+				"use_html",
+				"response",
+				"response_html",
+				"humane_review_state",
+				"humane_requires_personal_note",
+			],
+		)
+	]
 
 
 def personal_note_min() -> int:

@@ -291,3 +291,79 @@ class TestCountThePersonNotTheRecord(IntegrationTestCase):
 				send_email=False,
 			)
 		self.assertIn("Negotiating: one touch a week", str(refused.exception))
+
+
+class TestGuardrailCachesFailClosed(IntegrationTestCase):
+	"""A write that no doc event sees (a direct insert, another process, a migration) must not leave
+	a guardrail looking at a stale, looser picture."""
+
+	def setUp(self):
+		from humane_crm import complaints, review
+
+		frappe.set_user("Administrator")
+		make_user(AGENT, "Sales User")
+		self.email = new_email("stale")
+		self.lead = make_lead("Nora", email=self.email, lead_owner=AGENT)
+		review.known_templates()  # both gates have looked once: whatever they cache is warm
+		complaints.any_open()
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+
+	def send(self, content: str):
+		frappe.set_user(AGENT)
+		return make(
+			doctype="CRM Lead",
+			name=self.lead.name,
+			recipients=self.email,
+			subject="Spring",
+			content=content,
+			send_email=False,
+		)
+
+	def test_a_template_written_behind_the_apps_back_is_still_known(self):
+		from frappe.utils import now_datetime
+
+		from humane_crm.exceptions import TemplateNotApprovedError
+
+		template = frappe.get_doc(
+			{
+				"doctype": "Email Template",
+				"name": f"Spring sale {frappe.generate_hash(length=5)}",
+				"subject": "Spring",
+				"response": "Our spring sale ends on Friday: every coat is half price until then.",
+				"humane_review_state": "Draft",
+			}
+		)
+		template.creation = template.modified = now_datetime()
+		template.db_insert()  # no doc event: nothing clears a cache
+
+		with self.assertRaises(TemplateNotApprovedError):
+			self.send("Our spring sale ends on Friday: every coat is half price until then.")
+
+	def test_a_complaint_opened_behind_the_apps_back_still_gates_the_reply(self):
+		from frappe.utils import now_datetime
+
+		from humane_crm.exceptions import ComplaintChecklistError
+
+		complaint = frappe.get_doc(
+			{
+				"doctype": "Complaint",
+				"summary": "Charged twice",
+				"status": "Open",
+				"reference_doctype": "CRM Lead",
+				"reference_name": self.lead.name,
+				"answers": [{"prompt": "Acknowledge the frustration in their own words", "required": 1}],
+			}
+		)
+		complaint.name = f"COMPLAINT-{frappe.generate_hash(length=6)}"
+		complaint.creation = complaint.modified = now_datetime()
+		complaint.db_insert()
+		for row in complaint.answers:
+			row.parent, row.parenttype, row.parentfield = complaint.name, "Complaint", "answers"
+			row.name = frappe.generate_hash(length=10)
+			row.db_insert()
+
+		with self.assertRaises(ComplaintChecklistError):
+			self.send("Nora, I am so sorry about the double charge; here is what happens next.")
