@@ -171,8 +171,22 @@ def message_of(doc) -> dict:
 	return {f: doc.get(f) for f in fields}
 
 
+# A burst of refusals on one record (a loop, a double click, a retrying script) tells its sender once.
+BURST_MINUTES = 2
+
+
 def _keep_refused(draft: dict, user: str, title: str, why: str) -> None:
 	message = draft["message"]
+	same = _same_draft(user, message)
+	if same:
+		# The same words to the same people refused again: still one draft, refreshed.
+		frappe.db.set_value(
+			"Held Message",
+			same,
+			{"held_on": now_datetime(), "source": frappe.utils.strip_html(why)},
+			update_modified=False,
+		)
+		return
 	doc = frappe.get_doc(
 		{
 			"doctype": "Held Message",
@@ -188,11 +202,55 @@ def _keep_refused(draft: dict, user: str, title: str, why: str) -> None:
 	doc.flags.ignore_permissions = doc.flags.ignore_links = True
 	doc.insert()
 	keep_attachments(doc, draft["attachments"])
+	if _in_a_burst(user, doc):
+		return  # the drafts of a burst are all in their list; its first notification said so
 	subject = _(
 		"Your email “{0}” was not sent: {1}. It is kept as a draft; send it again once allowed."
 	).format(message.get("subject") or "", frappe.utils.strip_html(title))
 	notify(user, doc, subject)
 	crm_notify(user, doc, subject, message.get("reference_doctype"), message.get("reference_name"))
+
+
+def _same_draft(user: str, message: dict) -> str | None:
+	"""Their own waiting draft with exactly these recipients, subject and words, if any."""
+	candidates = frappe.get_all(
+		"Held Message",
+		filters={
+			"status": "Held",
+			"held_session_user": user,
+			"record_owner": user,
+			"reference_name": message.get("reference_name") or ("is", "not set"),
+			"subject": message.get("subject") or ("is", "not set"),
+		},
+		fields=["name", "recipients", "cc", "bcc", "content"],
+		order_by="held_on desc",
+		limit=20,
+	)
+	wanted = tuple(message.get(f) or "" for f in ("recipients", "cc", "bcc", "content"))
+	return next(
+		(
+			c.name
+			for c in candidates
+			if (c.recipients or "", c.cc or "", c.bcc or "", c.content or "") == wanted
+		),
+		None,
+	)
+
+
+def _in_a_burst(user: str, doc) -> bool:
+	"""Did they have another draft on this record refused moments ago (and were told then)?"""
+	return bool(
+		frappe.db.exists(
+			"Held Message",
+			{
+				"name": ("!=", doc.name),
+				"held_session_user": user,
+				"record_owner": user,
+				"reference_name": doc.reference_name or ("is", "not set"),
+				"creation": (">", add_to_date(now_datetime(), minutes=-BURST_MINUTES)),
+			},
+		)
+	)
 
 
 def crm_notify(user: str, doc, text: str, doctype: str | None, name: str | None) -> None:

@@ -367,3 +367,60 @@ class TestGuardrailCachesFailClosed(IntegrationTestCase):
 
 		with self.assertRaises(ComplaintChecklistError):
 			self.send("Nora, I am so sorry about the double charge; here is what happens next.")
+
+
+class TestNobodyFlooded(IntegrationTestCase):
+	def setUp(self):
+		frappe.set_user("Administrator")
+		make_user(AGENT, "Sales User")
+		self.email = new_email("flood")
+		self.lead = make_lead("Fia", email=self.email, lead_owner=AGENT)
+		frappe.set_user(AGENT)
+		set_preference("CRM Lead", self.lead.name, "Do Not Contact", reason="Asked by phone")
+		frappe.db.commit()  # refusals roll back to here, then keep their drafts
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.delete("Held Message", {"reference_name": self.lead.name})
+		frappe.db.delete("CRM Notification", {"reference_name": self.lead.name})
+		frappe.db.delete("Notification Log", {"for_user": AGENT, "document_type": "Held Message"})
+		for name in frappe.get_all("Contact Preference Key", {"identity": self.email}, pluck="parent"):
+			frappe.delete_doc("Contact Preference", name, force=True, ignore_permissions=True)
+		frappe.delete_doc("CRM Lead", self.lead.name, force=True, ignore_permissions=True)
+		frappe.db.commit()
+
+	def refuse(self, content: str, times: int):
+		for _ in range(times):
+			frappe.set_user(AGENT)
+			with self.assertRaises(DoNotContactError):
+				make(
+					doctype="CRM Lead",
+					name=self.lead.name,
+					recipients=self.email,
+					subject="Still interested?",
+					content=content,
+					send_email=False,
+				)
+			frappe.db.rollback()  # what Frappe does with a refused request
+
+	def test_the_same_draft_refused_again_and_again_is_one_draft_and_one_notification(self):
+		self.refuse("Fia, are you still interested in the blue coat?", 25)
+		self.refuse("Fia, one more try: the blue coat is back.", 5)
+		held = frappe.get_all("Held Message", {"reference_name": self.lead.name}, pluck="content")
+		self.assertEqual(len(held), 2)  # two different drafts, each kept once
+		ours = {"reference_name": self.lead.name, "notification_type_doctype": "Held Message"}
+		self.assertEqual(frappe.db.count("CRM Notification", ours), 1)  # CRM's own are not counted
+		self.assertEqual(
+			frappe.db.count(
+				"Notification Log",
+				{
+					"for_user": AGENT,
+					"document_type": "Held Message",
+					"document_name": (
+						"in",
+						frappe.get_all("Held Message", {"reference_name": self.lead.name}, pluck="name"),
+					),
+				},
+			),
+			1,
+		)
