@@ -74,6 +74,7 @@ def set_contact_preference(
 		doc.update({"reference_doctype": doctype, "reference_name": name})
 		for channel, flag in opt_outs.items():
 			doc.set(contact.CHANNEL_FIELDS[channel], flag)
+		doc.flags.humane_crm_app_write = True  # the app's own action: the only way a wish changes
 		doc.save()
 	return check_contact(doctype, name, "Email")
 

@@ -16,6 +16,17 @@ MANAGER_ROLES = ("Sales Manager", "Cadence Manager")
 # Set only by the app: the keys (learnt from the person's records, `ledger.person_for`) and who set
 # the status and when (stamped below).
 APP_FIELDS = ("identities", "status_set_by", "status_set_on")
+# What the person asked for: set through the app's action (Contact on a lead or deal, or
+# humane_crm.api.set_contact_preference), which checks who may relax a customer's own choice.
+WISH_FIELDS = (
+	"status",
+	"paused_until",
+	"reason",
+	"source",
+	*CHANNEL_FIELDS,
+	"reference_doctype",
+	"reference_name",
+)
 
 
 class ContactPreference(Document):
@@ -29,6 +40,14 @@ class ContactPreference(Document):
 			_(
 				"A person's emails and phone numbers are learnt from their leads, deals and contacts; change those. To change what they asked for, use Contact on their lead or deal."
 			),
+		)
+		app_fields.refuse_changes(
+			self,
+			WISH_FIELDS,
+			_(
+				"What a person asked for is changed from their lead or deal (Contact → Pause contact, Do Not Contact, Allow contact again), which records who and why."
+			),
+			exc=PreferenceLockedError,
 		)
 		self.validate_pause()
 		self.keep_customer_choice()

@@ -36,6 +36,7 @@ class TestContactPreference(HumaneTestCase):
 	def test_every_change_is_in_the_history(self):
 		doc = self.new(new_email()).insert()
 		doc.status, doc.reason, doc.source = "Do Not Contact", "Asked us to stop", "Customer"
+		doc.flags.humane_crm_app_write = True  # as the app's own action saves it
 		doc.save(ignore_version=False)  # Frappe's test runner skips versions unless asked
 		versions = frappe.get_all(
 			"Version", {"ref_doctype": "Contact Preference", "docname": doc.name}, pluck="data"
@@ -45,8 +46,21 @@ class TestContactPreference(HumaneTestCase):
 	def test_leaving_pause_clears_its_end(self):
 		doc = self.new(new_email(), status="Paused", paused_until="2099-01-01 00:00:00").insert()
 		doc.status = "Open"
+		doc.flags.humane_crm_app_write = True  # as the app's own action saves it
 		doc.save()
 		self.assertIsNone(doc.paused_until)
+
+	def test_a_wish_changed_outside_the_apps_action_is_refused(self):
+		from humane_crm.exceptions import PreferenceLockedError
+
+		doc = self.new(new_email(), status="Do Not Contact", reason="Asked by phone").insert()
+		for field, value in (("status", "Open"), ("opt_out_email", 1), ("source", "Customer")):
+			with self.subTest(field=field):
+				doc.reload()
+				doc.set(field, value)
+				with self.assertRaises(PreferenceLockedError) as refused:
+					doc.save()
+				self.assertIn("Contact", str(refused.exception))
 
 	def test_agents_may_not_delete_a_person(self):
 		from humane_crm.tests import make_user
