@@ -1,4 +1,4 @@
-"""Contact Cadence Rules as the core's `Rule`s, cached while the rules table is unchanged."""
+"""Contact Cadence Rules as the core's `Rule`s, cached until a rule changes."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import time, timedelta
 
 import frappe
 
-from humane_crm import cache, inputs
+from humane_crm import inputs
 from humane_crm.exceptions import InvalidRuleError
 from humane_crm.policy.cadence import Rule
 
@@ -21,19 +21,34 @@ APPLIES_TO = {
 
 
 def enabled_rules() -> tuple[Rule, ...]:
-	"""Every enabled rule: cached, and rebuilt whenever a rule was added, removed or saved — on any
-	write path, a rolled-back one included (the stamp is one small read on every decision)."""
-	return cache.stamped(
-		CACHE_KEY, "select count(*), max(modified) from `tabContact Cadence Rule`", _read_rules
-	)
-
-
-def _read_rules() -> tuple[Rule, ...]:
-	return tuple(to_rule(d) for d in frappe.get_all("Contact Cadence Rule", {"enabled": 1}, pluck="name"))
+	"""Every enabled rule (one small query, then the cache until a rule is saved or deleted)."""
+	if CACHE_KEY in frappe.local.cache:
+		return frappe.local.cache[CACHE_KEY]
+	rules = frappe.cache.get_value(CACHE_KEY)
+	if rules is None:
+		rules = tuple(
+			to_rule(d) for d in frappe.get_all("Contact Cadence Rule", {"enabled": 1}, pluck="name")
+		)
+		frappe.cache.set_value(CACHE_KEY, rules)
+	frappe.local.cache[CACHE_KEY] = rules
+	return rules
 
 
 def clear_cache() -> None:
-	cache.forget(CACHE_KEY)
+	frappe.cache.delete_value(CACHE_KEY)
+	frappe.local.cache.pop(CACHE_KEY, None)
+
+
+def rule_changed(doc=None, method=None) -> None:
+	"""A rule was saved or deleted. Clear now, and again once the change is committed or rolled
+	back: a decision in another process that refilled the cache in between read the table as it was
+	before, and a stale cache must never leave a rule out. (A per-decision freshness check would
+	cost the one-query decision a second query.)"""
+	from humane_crm import after_rollback
+
+	clear_cache()
+	frappe.db.after_commit.add(clear_cache)
+	after_rollback.add(clear_cache)  # with the app's other work after a rollback (see after_rollback)
 
 
 def to_rule(doc_or_name) -> Rule:

@@ -85,7 +85,7 @@ class ContactCadenceRule(Document):
 		self.statuses = "\n".join(lines)
 
 	def on_update(self):
-		rules.clear_cache()
+		rules.rule_changed()
 
 	def on_trash(self):
-		rules.clear_cache()
+		rules.rule_changed()
