@@ -91,7 +91,7 @@ def hold_communication(doc) -> None:
 	source = automated_source(doc)
 	if not source:
 		return  # a person is sending: the common case, decided without a query
-	hold(message_of(doc), source, attachments=_attachments_being_sent())
+	hold({**message_of(doc), **print_requested()}, source, attachments=_attachments_being_sent())
 
 
 def hold(message: dict, source: str, attachments: list | None = None) -> None:
@@ -149,7 +149,10 @@ def keep_if_refused(doc):
 		yield
 	except REFUSALS as refusal:
 		if not frappe.flags.humane_crm_releasing:  # a release that is refused again keeps its own
-			draft = {"message": message_of(doc), "attachments": _attachments_being_sent()}
+			draft = {
+				"message": {**message_of(doc), **print_requested()},
+				"attachments": _attachments_being_sent(),
+			}
 			user, why = frappe.session.user, str(refusal)
 			title = frappe.local.message_log[-1].get("title") if frappe.local.message_log else None
 			after_rollback.add(lambda: _keep_refused(draft, user, title or _("Not sent"), why))
@@ -315,18 +318,47 @@ def release(doc) -> dict:
 			attachments=frappe.get_all(
 				"File", {"attached_to_doctype": "Held Message", "attached_to_name": doc.name}, pluck="name"
 			),
+			print_format=doc.print_format,
+			print_letterhead=bool(doc.print_letterhead),
+			print_language=doc.print_language,
 		)
 	finally:
 		frappe.flags.humane_crm_releasing = None
 	_close(
 		doc,
 		"Released",
-		_("{0} released the message; it was sent as theirs.").format(get_fullname()),
+		_(
+			"{0} released the message; it is queued to go out as theirs (Sent once the mail server took it)."
+		).format(get_fullname()),
 		released_by=frappe.session.user,
 		released_on=now_datetime(),
 		communication=sent["name"],
 	)
 	return {"status": doc.status, "communication": doc.communication}
+
+
+def delivery_changed(comm) -> None:
+	"""Communication on_change: the queue reports on a released message. Sent once the mail server
+	took it; if it could not, the message is held again and whoever released it is told."""
+	if comm.delivery_status not in ("Sent", "Error", "Expired") or comm.sent_or_received != "Sent":
+		return
+	for name in frappe.get_all(
+		"Held Message", {"communication": comm.name, "status": "Released"}, pluck="name"
+	):
+		doc = frappe.get_doc("Held Message", name)
+		if comm.delivery_status == "Sent":
+			save_action(
+				doc,
+				{"status": "Sent"},
+				_("The mail server took it: sent as {0}'s.").format(get_fullname(doc.released_by)),
+			)
+			continue
+		why = _(
+			"Not sent: the mail server did not take the released message ({0}). It is held again; release it once mail works."
+		).format(_(comm.delivery_status))
+		save_action(doc, {"status": "Held", "held_because": _("Release failed: not delivered")}, why)
+		notify(doc.released_by, doc, why)
+		crm_notify(doc.released_by, doc, why, doc.reference_doctype, doc.reference_name)
 
 
 def discard(doc, reason: str) -> dict:
@@ -434,19 +466,36 @@ def keep_attachments(doc, attachments: list) -> None:
 		doc.db_set("attachments", json.dumps(kept), update_modified=False)
 
 
-def _attachments_being_sent() -> list:
-	"""The attachments given to Frappe's `communication.email._make`, whose Communication insert
-	is being held: Frappe attaches them only after that insert, so they are not on the document
-	yet. (Read from its frame; None when the Communication was inserted some other way.)"""
+def _make_arguments() -> dict:
+	"""What was given to Frappe's `communication.email._make`, whose Communication insert is being
+	held or refused: Frappe attaches files and renders the print only after that insert, so they
+	are not on the document yet. (Read from its frame; empty when the Communication was inserted
+	some other way.)"""
 	frame = sys._getframe(1)
 	while frame is not None:
 		if frame.f_code.co_name == "_make" and frame.f_globals.get("__name__") == _MAKE_MODULE:
-			value = frame.f_locals.get("attachments")
-			if isinstance(value, str):
-				value = json.loads(value or "[]")
-			return list(value or [])
+			return frame.f_locals
 		frame = frame.f_back
-	return []
+	return {}
+
+
+def _attachments_being_sent() -> list:
+	value = _make_arguments().get("attachments")
+	if isinstance(value, str):
+		value = json.loads(value or "[]")
+	return list(value or [])
+
+
+def print_requested() -> dict:
+	"""The print the sender asked to attach (a Print Format of the record), to render on release."""
+	asked = _make_arguments()
+	if not asked.get("print_format"):
+		return {}
+	return {
+		"print_format": asked["print_format"],
+		"print_letterhead": 1 if asked.get("print_letterhead") else 0,
+		"print_language": asked.get("print_language"),
+	}
 
 
 _MAKE_MODULE = "frappe.core.doctype.communication.email"

@@ -39,6 +39,7 @@ doc_events = {
 	"Communication": {
 		"validate": "humane_crm.events.communication.validate",
 		"after_insert": "humane_crm.events.communication.after_insert",
+		"on_change": "humane_crm.events.communication.on_change",  # delivery of a released message
 	},
 	"CRM Call Log": {
 		"validate": "humane_crm.events.call_log.validate",

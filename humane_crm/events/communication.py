@@ -34,6 +34,10 @@ def after_insert(doc, method=None):
 		complaints.spot(doc)  # a possible complaint, for a human to confirm
 
 
+def on_change(doc, method=None):
+	held.delivery_changed(doc)  # a released message: Sent once the queue sent it, or held again
+
+
 def is_outbound_email(doc) -> bool:
 	return (
 		doc.communication_medium == "Email"

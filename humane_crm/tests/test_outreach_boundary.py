@@ -430,3 +430,129 @@ class TestNobodyFlooded(IntegrationTestCase):
 			),
 			1,
 		)
+
+
+def any_hour(case: IntegrationTestCase) -> None:
+	"""Let this test's sends go out whatever the hour (the daytime rule off; put back after)."""
+	daytime = frappe.get_doc("Contact Cadence Rule", "Daytime, Monday to Saturday")
+	daytime.enabled = 0
+	daytime.save()
+	case.addCleanup(lambda: frappe.get_doc(daytime.doctype, daytime.name).update({"enabled": 1}).save())
+	case.addCleanup(frappe.set_user, "Administrator")
+
+
+class TestNothingLost(IntegrationTestCase):
+	def setUp(self):
+		frappe.set_user("Administrator")
+		make_user(AGENT, "Sales User")
+		any_hour(self)
+		self.email = new_email("lost")
+		self.lead = make_lead("Lia", email=self.email, lead_owner=AGENT)
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+
+	def held(self) -> "frappe.model.document.Document":
+		[name] = frappe.get_all("Held Message", {"reference_name": self.lead.name}, pluck="name")
+		return frappe.get_doc("Held Message", name)
+
+	def test_a_refused_email_with_a_print_keeps_what_was_asked_for_and_sends_the_pdf_on_release(self):
+		import json
+
+		from humane_crm.exceptions import UnfilledPlaceholderError
+
+		card = frappe.get_doc(
+			{
+				"doctype": "Print Format",
+				"name": f"Lead card {frappe.generate_hash(length=5)}",
+				"doc_type": "CRM Lead",
+				"print_format_type": "Jinja",
+				"custom_format": 1,
+				"standard": "No",
+				"html": "<h1>{{ doc.lead_name }}</h1><p>Your quote</p>",
+			}
+		).insert()
+		frappe.db.commit()  # the refusal rolls back to here, then keeps the draft
+		self.addCleanup(
+			lambda: (frappe.delete_doc("Print Format", card.name, force=True), frappe.db.commit())
+		)
+		frappe.set_user(AGENT)
+		with self.assertRaises(UnfilledPlaceholderError):
+			make(
+				doctype="CRM Lead",
+				name=self.lead.name,
+				recipients=self.email,
+				subject="Your quote",
+				content="Hi {{ first_name }}, your quote is attached.",
+				send_email=True,
+				print_format=card.name,
+				print_letterhead=False,
+			)
+		frappe.db.rollback()
+		draft = self.held()
+		self.assertEqual((draft.print_format, draft.print_letterhead), (card.name, 0))
+
+		draft.content = "Hi Lia, your quote is attached."
+		draft.save()
+		sent = draft.release()["communication"]
+		# Frappe's queue renders a print when it sends the email: the queued entry asks for this one
+		[attachments] = frappe.get_all("Email Queue", {"communication": sent}, pluck="attachments")
+		prints = [a for a in json.loads(attachments or "[]") if a.get("print_format_attachment")]
+		self.assertEqual(
+			[(a["print_format"], a["doctype"], a["name"]) for a in prints],
+			[(card.name, "CRM Lead", self.lead.name)],
+		)
+		frappe.db.delete("Held Message", {"reference_name": self.lead.name})
+		frappe.db.commit()
+
+	def test_a_release_the_mail_server_never_took_is_held_again_and_the_releaser_told(self):
+		from humane_crm.exceptions import MessageHeld
+
+		with self.assertRaises(MessageHeld):  # the Administrator session is nobody: held
+			make(
+				doctype="CRM Lead",
+				name=self.lead.name,
+				recipients=self.email,
+				subject="Our news",
+				content="Lia, the spring collection is in.",
+				send_email=True,
+			)
+		frappe.set_user(AGENT)
+		released = self.held()
+		sent = released.release()["communication"]
+		released.reload()
+		self.assertEqual(released.status, "Released")  # queued: not yet "sent"
+		[queued] = frappe.get_all("Email Queue", {"communication": sent}, pluck="name")
+
+		frappe.get_doc("Email Queue", queued).update_status(
+			status="Error"
+		)  # as the queue does when SMTP fails
+
+		released.reload()
+		self.assertEqual(released.status, "Held")
+		self.assertEqual(released.held_because, "Release failed: not delivered")
+		told = frappe.get_all(
+			"Notification Log", {"for_user": AGENT, "document_name": released.name}, pluck="subject"
+		)
+		self.assertTrue(any("did not take" in t for t in told), told)
+
+	def test_a_release_is_sent_once_the_mail_server_took_it(self):
+		from humane_crm.exceptions import MessageHeld
+
+		with self.assertRaises(MessageHeld):
+			make(
+				doctype="CRM Lead",
+				name=self.lead.name,
+				recipients=self.email,
+				subject="Our news",
+				content="Lia, the spring collection is in.",
+				send_email=True,
+			)
+		frappe.set_user(AGENT)
+		released = self.held()
+		sent = released.release()["communication"]
+		[queued] = frappe.get_all("Email Queue", {"communication": sent}, pluck="name")
+		frappe.get_doc("Email Queue", queued).update_status(status="Sent")
+		released.reload()
+		self.assertEqual(released.status, "Sent")
