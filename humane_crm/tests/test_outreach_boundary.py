@@ -186,12 +186,7 @@ class TestOnlyCRMOutreach(IntegrationTestCase):
 
 	def test_the_ledger_never_stops_a_communication_being_deleted(self):
 		frappe.set_user("Administrator")
-		daytime = frappe.get_doc("Contact Cadence Rule", "Daytime, Monday to Saturday")
-		daytime.enabled = 0  # this send must go out whatever the hour
-		daytime.save()
-		# put back explicitly: deleting a Communication runs a job that commits (in tests, inline)
-		self.addCleanup(lambda: frappe.get_doc(daytime.doctype, daytime.name).update({"enabled": 1}).save())
-		self.addCleanup(frappe.set_user, "Administrator")
+		any_hour(self)  # put back explicitly: deleting a Communication runs a job that commits
 		open_email = new_email("open.scope")
 		lead = make_lead("Olga", email=open_email, lead_owner=AGENT)
 		frappe.set_user(AGENT)
@@ -437,8 +432,13 @@ def any_hour(case: IntegrationTestCase) -> None:
 	daytime = frappe.get_doc("Contact Cadence Rule", "Daytime, Monday to Saturday")
 	daytime.enabled = 0
 	daytime.save()
-	case.addCleanup(lambda: frappe.get_doc(daytime.doctype, daytime.name).update({"enabled": 1}).save())
-	case.addCleanup(frappe.set_user, "Administrator")
+
+	def put_back():  # committed: a test that commits midway must not leave the rule off
+		frappe.set_user("Administrator")
+		frappe.get_doc(daytime.doctype, daytime.name).update({"enabled": 1}).save()
+		frappe.db.commit()
+
+	case.addCleanup(put_back)
 
 
 class TestNothingLost(IntegrationTestCase):
