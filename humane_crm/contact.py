@@ -317,7 +317,7 @@ def _decide_one(keys: frozenset, records: list[OnRecord], shared: Shared) -> Per
 				attempts.append(Attempt(when.astimezone(UTC), ch, agent, reference, id_))
 			if outcome in CONVERSATIONS:
 				conversations.append(when)
-			if direction == "Inbound" and ch == channel:
+			if direction == "Inbound" and outcome == "Received" and ch == channel:  # their own message
 				inbound.append(when)
 	zone, zone_source = person_zone(keys, record, site)
 	mine = record is not None and any(keys & p for p in record.people)

@@ -45,6 +45,13 @@ def checks_off() -> bool:
 	return bool(frappe.flags.humane_crm_checks_off)
 
 
+def from_a_webhook() -> bool:
+	"""Is this write a provider's webhook — Twilio, Exotel, WhatsApp — reporting what a person did?
+	Their endpoints run as Guest; an agent's session never does. (Email has its own sign:
+	Frappe's InboundMail marks what it pulled in, `flags.in_receive`.)"""
+	return frappe.session.user == "Guest"
+
+
 def check_outbound(doc, channel: str, contact_keys: list[str], reference: tuple) -> contact.Verdict | None:
 	"""Refuse `doc` when any person it reaches must not be contacted; remember the verdict otherwise."""
 	if not contact_keys or checks_off():

@@ -22,7 +22,9 @@ def after_insert(doc, method=None):
 			guard.record_outbound(doc)
 		else:
 			guard.note_outbound(doc, "Call", _keys(doc.get("to")), reference(doc))
-	elif doc.type == "Incoming":
+	elif doc.type == "Incoming" and guard.from_a_webhook():
+		# A call the telephony provider reported is the person calling us: the reply window opens.
+		# One an agent logs by hand ("Log a call") is a note, not the person speaking.
 		guard.record_inbound(doc, "Call", people.phone_key(doc.get("from")), reference(doc))
 
 

@@ -12,7 +12,7 @@ def validate(doc, method=None):
 def after_insert(doc, method=None):
 	if doc.get("type") == "Outgoing":
 		guard.record_outbound(doc)
-	elif doc.get("type") == "Incoming":
+	elif doc.get("type") == "Incoming" and guard.from_a_webhook():  # not one typed in by an agent
 		guard.record_inbound(doc, "WhatsApp", people.phone_key(doc.get("from")), reference(doc))
 
 

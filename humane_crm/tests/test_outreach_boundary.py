@@ -556,3 +556,39 @@ class TestNothingLost(IntegrationTestCase):
 		frappe.get_doc("Email Queue", queued).update_status(status="Sent")
 		released.reload()
 		self.assertEqual(released.status, "Sent")
+
+
+class TestOnlyThePersonOpensTheReplyWindow(IntegrationTestCase):
+	def setUp(self):
+		frappe.set_user("Administrator")
+		make_user(AGENT, "Sales User")
+		self.phone = f"+1 212 555 {frappe.utils.cint(frappe.generate_hash(length=4), 16) % 9000 + 1000}"
+		self.lead = make_lead("Cal", mobile_no=self.phone, lead_owner=AGENT)
+		frappe.set_user(AGENT)
+		set_preference("CRM Lead", self.lead.name, "Do Not Contact", reason="Asked by phone")
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+
+	def test_an_incoming_call_an_agent_logs_by_hand_does_not_open_the_reply_window(self):
+		from humane_crm.tests import make_call
+
+		log = frappe.get_doc(  # as /crm's "Log a call" saves it, in the agent's session
+			{
+				"doctype": "CRM Call Log",
+				"id": frappe.generate_hash(length=12),
+				"type": "Incoming",
+				"status": "Completed",
+				"from": self.phone,
+				"to": "+14155550199",
+				"reference_doctype": "CRM Lead",
+				"reference_docname": self.lead.name,
+			}
+		).insert(ignore_permissions=True)
+		self.assertTrue(frappe.db.exists("CRM Call Log", log.name))  # kept, as a note
+		with self.assertRaises(DoNotContactError):
+			make_call("CRM Lead", self.lead.name, self.phone)
+
+		make_call("CRM Lead", self.lead.name, self.phone, status="Ringing", type="Incoming")  # the webhook
+		self.assertTrue(make_call("CRM Lead", self.lead.name, self.phone).name)  # answering them: allowed
