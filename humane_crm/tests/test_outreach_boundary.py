@@ -42,7 +42,9 @@ def ledger(address: str, outcome: str | None = None) -> list[dict]:
 	return frappe.get_all("Contact Attempt", filters, ["outcome", "direction", "source_doctype"])
 
 
-class TestEveryDoorOverHTTP(IntegrationTestCase):
+class OverHTTP(IntegrationTestCase):
+	"""A Sales User with an API key, and a lead whose person asked not to be contacted."""
+
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
@@ -95,6 +97,20 @@ class TestEveryDoorOverHTTP(IntegrationTestCase):
 			kwargs={"json": payload, "headers": {"Authorization": f"token {self.api_key}:{self.api_secret}"}},
 		)
 
+	def call(self, method: str, **params):
+		from frappe.tests.test_api import make_request
+
+		return make_request(
+			target=self.client.get,
+			args=(f"/api/method/{method}",),
+			kwargs={
+				"query_string": params,
+				"headers": {"Authorization": f"token {self.api_key}:{self.api_secret}"},
+			},
+		)
+
+
+class TestEveryDoorOverHTTP(OverHTTP):
 	def test_every_shape_of_email_make_to_a_do_not_contact_person_is_refused_where_mail_leaves(self):
 		for shape in OTHER_SHAPES:
 			with self.subTest(**shape):
@@ -117,6 +133,21 @@ class TestEveryDoorOverHTTP(IntegrationTestCase):
 		self.assertEqual(response.status_code, 417, response.text[:300])
 		self.assertIn("DoNotContactError", response.text)
 		self.assertEqual(queued_to(self.email), 0)
+
+
+class TestAnsweringSomeoneWhoAskedNotToBeContacted(OverHTTP):
+	def test_the_answer_says_their_wish_first_and_to_answer_only_what_they_asked(self):
+		from humane_crm.tests import receive_email
+
+		receive_email("CRM Lead", self.lead.name, self.email, "Could you resend last month's invoice?")
+		frappe.db.commit()
+		response = self.call("humane_crm.api.check_contact", doctype="CRM Lead", name=self.lead.name)
+		self.assertEqual(response.status_code, 200, response.text[:300])
+		answer = response.json["message"]
+		self.assertEqual(answer["outcome"], "exempt")
+		sentences = [r["message"] for r in answer["reasons"]]
+		self.assertIn("asked not to be contacted", sentences[0])
+		self.assertIn("only that: reply to what they asked", sentences[1])
 
 
 class TestOnlyCRMOutreach(IntegrationTestCase):
