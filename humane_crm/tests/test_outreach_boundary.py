@@ -43,21 +43,16 @@ def ledger(address: str, outcome: str | None = None) -> list[dict]:
 
 
 class OverHTTP(IntegrationTestCase):
-	"""A Sales User with an API key, and a lead whose person asked not to be contacted."""
+	"""A Sales User with an API key (humane_crm.tests.rest), and a lead whose person asked not to be
+	contacted."""
 
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		from frappe.tests.test_api import get_test_client
+		from humane_crm.tests.rest import RestUser
 
 		frappe.set_user("Administrator")
-		user = frappe.get_doc("User", make_user(AGENT, "Sales User"))
-		cls.api_key, cls.api_secret = (
-			user.api_key or frappe.generate_hash(length=15),
-			frappe.generate_hash(15),
-		)
-		user.api_key, user.api_secret = cls.api_key, cls.api_secret
-		user.save(ignore_permissions=True)
+		cls.agent = RestUser(make_user(AGENT, "Sales User"))
 		cls.email = new_email("dnc.door")
 		cls.lead = make_lead("Dora", email=cls.email, lead_owner=AGENT)
 		frappe.set_user(AGENT)
@@ -66,7 +61,6 @@ class OverHTTP(IntegrationTestCase):
 		)
 		frappe.set_user("Administrator")
 		frappe.db.commit()
-		cls.client = get_test_client()
 
 	@classmethod
 	def tearDownClass(cls):
@@ -80,32 +74,16 @@ class OverHTTP(IntegrationTestCase):
 		super().tearDownClass()
 
 	def make(self, **fields):
-		from frappe.tests.test_api import make_request
-
-		payload = {
-			"doctype": "CRM Lead",
-			"name": self.lead.name,
-			"recipients": self.email,
-			"subject": "A quick question",
-			"content": "Dora, do you still want the catalogue?",
-			"send_email": 1,
-			**fields,
-		}
-		return make_request(
-			target=self.client.post,
-			args=("/api/method/frappe.core.doctype.communication.email.make",),
-			kwargs={"json": payload, "headers": {"Authorization": f"token {self.api_key}:{self.api_secret}"}},
-		)
-
-	def call(self, method: str, **params):
-		from frappe.tests.test_api import make_request
-
-		return make_request(
-			target=self.client.get,
-			args=(f"/api/method/{method}",),
-			kwargs={
-				"query_string": params,
-				"headers": {"Authorization": f"token {self.api_key}:{self.api_secret}"},
+		return self.agent.post(
+			"/api/method/frappe.core.doctype.communication.email.make",
+			{
+				"doctype": "CRM Lead",
+				"name": self.lead.name,
+				"recipients": self.email,
+				"subject": "A quick question",
+				"content": "Dora, do you still want the catalogue?",
+				"send_email": 1,
+				**fields,
 			},
 		)
 
@@ -141,7 +119,9 @@ class TestAnsweringSomeoneWhoAskedNotToBeContacted(OverHTTP):
 
 		receive_email("CRM Lead", self.lead.name, self.email, "Could you resend last month's invoice?")
 		frappe.db.commit()
-		response = self.call("humane_crm.api.check_contact", doctype="CRM Lead", name=self.lead.name)
+		response = self.agent.get(
+			"/api/method/humane_crm.api.check_contact", doctype="CRM Lead", name=self.lead.name
+		)
 		self.assertEqual(response.status_code, 200, response.text[:300])
 		answer = response.json["message"]
 		self.assertEqual(answer["outcome"], "exempt")
@@ -537,7 +517,8 @@ class TestNothingLost(IntegrationTestCase):
 		frappe.db.delete("Held Message", {"reference_name": self.lead.name})
 		frappe.db.commit()
 
-	def test_a_release_the_mail_server_never_took_is_held_again_and_the_releaser_told(self):
+	def released_by_the_agent(self) -> tuple:
+		"""An automated email held, then released by the agent: (the held message, its queue entry)."""
 		from humane_crm.exceptions import MessageHeld
 
 		with self.assertRaises(MessageHeld):  # the Administrator session is nobody: held
@@ -555,6 +536,10 @@ class TestNothingLost(IntegrationTestCase):
 		released.reload()
 		self.assertEqual(released.status, "Released")  # queued: not yet "sent"
 		[queued] = frappe.get_all("Email Queue", {"communication": sent}, pluck="name")
+		return released, queued
+
+	def test_a_release_the_mail_server_never_took_is_held_again_and_the_releaser_told(self):
+		released, queued = self.released_by_the_agent()
 
 		frappe.get_doc("Email Queue", queued).update_status(
 			status="Error"
@@ -569,21 +554,7 @@ class TestNothingLost(IntegrationTestCase):
 		self.assertTrue(any("did not take" in t for t in told), told)
 
 	def test_a_release_is_sent_once_the_mail_server_took_it(self):
-		from humane_crm.exceptions import MessageHeld
-
-		with self.assertRaises(MessageHeld):
-			make(
-				doctype="CRM Lead",
-				name=self.lead.name,
-				recipients=self.email,
-				subject="Our news",
-				content="Lia, the spring collection is in.",
-				send_email=True,
-			)
-		frappe.set_user(AGENT)
-		released = self.held()
-		sent = released.release()["communication"]
-		[queued] = frappe.get_all("Email Queue", {"communication": sent}, pluck="name")
+		released, queued = self.released_by_the_agent()
 		frappe.get_doc("Email Queue", queued).update_status(status="Sent")
 		released.reload()
 		self.assertEqual(released.status, "Sent")
