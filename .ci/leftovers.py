@@ -35,7 +35,12 @@ def leftovers() -> list[str]:
 		"CRM Notifications",
 		frappe.get_all(
 			"CRM Notification",
-			{"notification_type_doctype": ("in", ("Held Message", "Complaint"))},
+			{
+				"notification_type_doctype": (
+					"in",
+					("Held Message", "Complaint", "Stop Request", "Contact Preference"),
+				)
+			},
 			pluck="name",
 		),
 	)
@@ -56,7 +61,7 @@ def leftovers() -> list[str]:
 	tables = frappe.db.sql(
 		"""select table_name from information_schema.tables where table_schema = database()
 		and table_name in ('tabContact Preference', 'tabContact Preference Key', 'tabContact Attempt',
-		'tabHeld Message', 'tabComplaint', 'tabEmpathy Checklist')"""
+		'tabHeld Message', 'tabComplaint', 'tabEmpathy Checklist', 'tabStop Request', 'tabCustomer Link')"""
 	)
 	check("Tables", [t[0] for t in tables])
 	check(

@@ -70,13 +70,23 @@ def set_contact_preference(
 	keys = record_people[0]
 	for person in sorted(set(ledger.persons_holding(keys).values())) or [None]:
 		doc = frappe.get_doc("Contact Preference", person) if person else new_preference(keys, doctype, name)
-		doc.update({"status": status, "paused_until": paused_until, "reason": reason, "source": source})
-		doc.update({"reference_doctype": doctype, "reference_name": name})
-		for channel, flag in opt_outs.items():
-			doc.set(contact.CHANNEL_FIELDS[channel], flag)
-		doc.flags.humane_crm_app_write = True  # the app's own action: the only way a wish changes
-		doc.save()
+		values = {"status": status, "paused_until": paused_until, "reason": reason, "source": source}
+		values.update({"reference_doctype": doctype, "reference_name": name})
+		values.update({contact.CHANNEL_FIELDS[channel]: flag for channel, flag in opt_outs.items()})
+		save_preference(doc, values)
 	return check_contact(doctype, name, "Email")
+
+
+def save_preference(doc, values: dict, by_the_customer: bool = False) -> None:
+	"""The app's own write of a person's wishes: the only way they change.
+
+	`by_the_customer`: the person chose this themselves (their contact choices page, their own
+	message), so they may relax their own earlier choice, and no user's permission is asked."""
+	doc.update(values)
+	doc.flags.humane_crm_app_write = True
+	if by_the_customer:
+		doc.flags.by_the_customer = doc.flags.ignore_permissions = True
+	doc.save()
 
 
 def _paused_until(value) -> str | None:

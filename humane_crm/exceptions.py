@@ -129,3 +129,10 @@ class SetByTheAppError(frappe.ValidationError):
 	"""A direct write (REST, set_value, a child row, an import) to a field a decision relies on,
 	which only the app's own actions set: keys, who set a status and when, review authors and
 	fingerprints, checklist ticks."""
+
+
+# The customer's own voice
+
+
+class StopRequestError(frappe.ValidationError):
+	"""A stop request decided twice, edited directly, or dismissed without a reason."""

@@ -60,7 +60,7 @@ def channel_name(channel: str) -> str:
 
 def _set_by(facts: dict) -> str:
 	parts = []
-	if facts.get("set_by"):
+	if facts.get("set_by") and facts["set_by"] != "Guest":  # Guest: the customer, from their page
 		parts.append(_("set by {0}").format(get_fullname(facts["set_by"])))
 	if facts.get("set_on"):
 		parts.append(_("on {0}").format(when(facts["set_on"])))
@@ -78,6 +78,10 @@ def sentence(reason: core.Reason, person: PersonVerdict) -> str:
 			who(person), _set_by(facts)
 		)
 	if reason.kind == core.PAUSED_REASON:
+		if facts.get("source") in ("Customer", "Unsubscribe"):
+			return _("{0}: the customer paused contact until {1}{2}.").format(
+				who(person), when(facts["until"]), _set_by(facts)
+			)
 		return _("Contact with {0} is paused until {1}{2}.").format(
 			who(person), when(facts["until"]), _set_by(facts)
 		)

@@ -32,6 +32,10 @@ doctype_js = {
 	"Email Template": "public/js/email_template_review.js",
 }
 
+# The customer's own voice: every email to a CRM person carries their personal link, added per
+# recipient where mail leaves (humane_crm.voice.queue). CRM overrides Contact and Email Template.
+override_doctype_class = {"Email Queue": "humane_crm.voice.queue.EmailQueue"}
+
 # Enforcement: every outbound touch, on every path, ends in one of these doc events.
 # validate refuses before insert; after_insert writes the contact ledger.
 # ------------------
@@ -64,6 +68,13 @@ doc_events = {
 	# The person's time zone (a custom field), validated.
 	"CRM Lead": {"validate": "humane_crm.events.crm_record.validate"},
 	"CRM Deal": {"validate": "humane_crm.events.crm_record.validate"},
+	# Frappe's own unsubscribe and the person's preference agree, both ways (humane_crm.voice).
+	"Contact Preference": {"on_update": "humane_crm.voice.frappe_unsubscribe.preference_changed"},
+	"Email Unsubscribe": {
+		"after_insert": "humane_crm.voice.frappe_unsubscribe.unsubscribed",
+		"on_trash": "humane_crm.voice.frappe_unsubscribe.unsubscribe_removed",
+	},
+	"Contact": {"on_update": "humane_crm.voice.frappe_unsubscribe.contact_changed"},
 	# frappe_whatsapp, when installed
 	"WhatsApp Message": {
 		"validate": "humane_crm.events.whatsapp.validate",
@@ -73,7 +84,7 @@ doc_events = {
 
 # The ledger counts what happened: it never stops anyone deleting the email, call or record it
 # points to (its row stays, as it counted).
-ignore_links_on_delete = ["Contact Attempt"]
+ignore_links_on_delete = ["Contact Attempt", "Customer Link"]
 
 # What the app keeps about a record (held messages, complaints, the ledger, people): for whoever
 # may read that record (humane_crm.access).
@@ -82,6 +93,7 @@ has_permission = {
 	"Complaint": "humane_crm.permissions.complaint_has_permission",
 	"Contact Attempt": "humane_crm.permissions.contact_attempt_has_permission",
 	"Contact Preference": "humane_crm.permissions.contact_preference_has_permission",
+	"Stop Request": "humane_crm.voice.stop.has_permission",
 }
 # Lists, reports, exports and link searches show exactly what has_permission allows.
 permission_query_conditions = {
@@ -89,6 +101,7 @@ permission_query_conditions = {
 	"Complaint": "humane_crm.permissions.complaint_conditions",
 	"Contact Attempt": "humane_crm.permissions.contact_attempt_conditions",
 	"Contact Preference": "humane_crm.permissions.contact_preference_conditions",
+	"Stop Request": "humane_crm.voice.stop.conditions",
 }
 
 scheduler_events = {

@@ -24,6 +24,7 @@ def after_migrate():
 	add_template_permissions()
 	review_existing_templates()
 	add_complaint_defaults()
+	add_stop_phrases()
 	add_side_panel_fields()
 
 
@@ -224,3 +225,19 @@ def add_default_cues(settings) -> None:
 			"complaint_phrases",
 			{"language": cue.language, "kind": cue.kind.title(), "phrase": cue.phrase, "weight": cue.weight},
 		)
+
+
+def add_stop_phrases():
+	"""The default stop phrases (editable; added once, so what an admin deleted stays deleted)."""
+	from humane_crm.policy.stop_words import DEFAULT_PHRASES
+
+	if frappe.db.get_single_value("Humane CRM Settings", "stop_defaults_added"):
+		return
+	settings = frappe.get_single("Humane CRM Settings")
+	if not settings.stop_phrases:
+		for phrase, match in DEFAULT_PHRASES:
+			settings.append("stop_phrases", {"phrase": phrase, "match": match})
+	settings.stop_pause_days = settings.stop_pause_days or 365
+	settings.stop_defaults_added = 1
+	settings.flags.ignore_permissions = True
+	settings.save()

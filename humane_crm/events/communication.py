@@ -2,6 +2,7 @@
 
 from humane_crm import complaints, guard, held, outbox, people, review, scope
 from humane_crm.policy.identity import split_emails
+from humane_crm.voice import choices, stop
 
 # Communication types that reach a person. Comments, chats and notifications do not.
 _TO_A_PERSON = ("Communication", "Automated Message", None, "")
@@ -31,7 +32,17 @@ def after_insert(doc, method=None):
 		# Only mail an Email Account pulled in is the person speaking: it opens the reply window
 		# and may be a complaint. A "Received" row someone types in is a note.
 		guard.record_inbound(doc, "Email", people.email_key(doc.sender), reference(doc))
+		if choices.unsubscribe_by_mail(doc.subject):
+			return  # the mailto: of their link: email stopped, nothing more to read
 		complaints.spot(doc)  # a possible complaint, for a human to confirm
+		stop.heard(  # "please stop emailing me": paused at once, the owner asked to decide
+			"Email",
+			doc.content,
+			doc.subject,
+			people.email_key(doc.sender),
+			reference(doc),
+			(doc.doctype, doc.name),
+		)
 
 
 def on_change(doc, method=None):

@@ -1,6 +1,7 @@
 """WhatsApp Message (from the frappe_whatsapp app, when installed; CRM links it to leads and deals)."""
 
 from humane_crm import guard, people
+from humane_crm.voice import stop
 
 
 def validate(doc, method=None):
@@ -14,6 +15,15 @@ def after_insert(doc, method=None):
 		guard.record_outbound(doc)
 	elif doc.get("type") == "Incoming" and guard.from_a_webhook():  # not one typed in by an agent
 		guard.record_inbound(doc, "WhatsApp", people.phone_key(doc.get("from")), reference(doc))
+		# "STOP" alone opts out of WhatsApp at once; other requests to stop pause, for the owner to decide
+		stop.heard(
+			"WhatsApp",
+			doc.get("message"),
+			None,
+			people.phone_key(doc.get("from")),
+			reference(doc),
+			(doc.doctype, doc.name),
+		)
 
 
 def reference(doc) -> tuple:

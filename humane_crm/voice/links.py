@@ -1,0 +1,151 @@
+"""The personal link in every email to a person: where they choose how we contact them.
+
+One link per person (not per message), valid as long as the person exists, so an old email's link
+still works. Its token is random (`secrets.token_urlsafe`, 256 bits) and is never stored in the
+clear: *Customer Link* keeps its SHA-256, which is how a click finds the person, and the token
+encrypted with the site's key (Frappe's `encrypt`), so that every email can carry it again. The
+token says nothing about the person: whoever holds it sees their first name and their choices,
+nothing more (the page, `www/contact-choices.py`).
+
+Every email the app lets out to a CRM person carries the link, on every path: it is added where
+mail leaves, per recipient, as the queue hands each message to the mail server (`voice.queue`) —
+a footer line in the message and RFC 8058's `List-Unsubscribe` and `List-Unsubscribe-Post` headers.
+Colleagues and people outside CRM get the message untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from email import message_from_bytes, policy
+from urllib.parse import quote
+
+import frappe
+from frappe import _
+from frappe.utils import escape_html, get_url
+from frappe.utils.password import decrypt, encrypt
+
+from humane_crm import app_fields, ledger, people, scope
+from humane_crm.exceptions import SetByTheAppError
+
+ROUTE = "/contact-choices"
+TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{40,64}$")
+ONE_CLICK = "List-Unsubscribe=One-Click"
+
+
+def digest(token: str) -> str:
+	return hashlib.sha256(token.encode()).hexdigest()
+
+
+def token_for(person: str) -> str:
+	"""The person's token: made the first time it is needed, the same ever after."""
+	secret = frappe.db.get_value("Customer Link", {"person": person}, "token_secret")
+	if secret:
+		return decrypt(secret)
+	token = secrets.token_urlsafe(32)
+	doc = frappe.get_doc(
+		{
+			"doctype": "Customer Link",
+			"person": person,
+			"token_hash": digest(token),
+			"token_secret": encrypt(token),
+		}
+	)
+	doc.flags.humane_crm_app_write = doc.flags.ignore_permissions = True
+	frappe.db.savepoint("humane_crm_link")
+	try:
+		doc.insert()
+	except ledger.DUPLICATE:  # another send made it first: theirs is the one
+		frappe.db.rollback(save_point="humane_crm_link")
+		secret = frappe.db.sql(
+			"select token_secret from `tabCustomer Link` where person = %s lock in share mode", person
+		)[0][0]
+		return decrypt(secret)
+	return token
+
+
+def person_of(token) -> str | None:
+	"""The person a token belongs to, or None: unknown, tampered, or the person no longer exists."""
+	if not isinstance(token, str) or not TOKEN_SHAPE.match(token):
+		return None
+	person = frappe.db.get_value("Customer Link", {"token_hash": digest(token)}, "person")
+	return person if person and frappe.db.exists("Contact Preference", person) else None
+
+
+def url(token: str) -> str:
+	return get_url(f"{ROUTE}?t={token}")
+
+
+def inbound_address() -> str | None:
+	"""Where a `mailto:` unsubscribe can go: the site's incoming Email Account, if it has one."""
+	rows = frappe.get_all(
+		"Email Account",
+		{"enable_incoming": 1},
+		["email_id", "default_incoming"],
+		order_by="default_incoming desc, creation asc",
+		limit=1,
+	)
+	return rows[0].email_id if rows and rows[0].email_id else None
+
+
+def refuse_edits(doc) -> None:
+	"""Customer Link validate: made by the app only, and never changed."""
+	if doc.is_new() and not app_fields.by_the_app(doc):
+		frappe.throw(
+			_("A person's link is made by Humane CRM when it first emails them."),
+			exc=SetByTheAppError,
+			title=_("Made by the app"),
+		)
+	app_fields.refuse_changes(
+		doc, ("person", "token_hash", "token_secret"), _("A person's link never changes.")
+	)
+
+
+# Where mail leaves
+# ------------------
+
+
+def personalise(message: bytes, recipient: str, reference: tuple) -> bytes:
+	"""The message as `recipient` gets it: with their link when they are a CRM person."""
+	key = people.email_key(recipient)
+	if not key or not scope.governed(reference, [key]):
+		return message
+	token = token_for(ledger.person_for(frozenset({key})))
+	inbound = inbound_address()
+	mailto = f"mailto:{inbound}?subject={quote('unsubscribe ' + token)}" if inbound else None
+	return with_link(message, url(token), mailto, site_language())
+
+
+def site_language() -> str:
+	return frappe.db.get_single_value("System Settings", "language") or "en"
+
+
+def footer_words(lang: str | None = None) -> tuple[str, str]:
+	return _("Hearing from us too often?", lang=lang), _("Choose how we contact you", lang=lang)
+
+
+def with_link(message: bytes, link: str, mailto: str | None = None, lang: str | None = None) -> bytes:
+	"""The MIME `message` with the footer line in its text and HTML bodies, and the RFC 8058 headers."""
+	mail = message_from_bytes(message, policy=policy.SMTP)
+	question, choose = footer_words(lang)
+	for part in mail.walk():
+		if part.is_multipart() or part.get_content_disposition() == "attachment":
+			continue
+		if part.get_content_type() == "text/html":
+			html = part.get_content()
+			line = (
+				f'<p style="margin-top:24px;font-size:12px;color:#6b7280">{escape_html(question)} '
+				f'<a href="{escape_html(link)}">{escape_html(choose)}</a></p>'
+			)
+			at = html.lower().rfind("</body>")
+			html = html[:at] + line + html[at:] if at >= 0 else html + line
+			part.set_content(html, subtype="html", charset="utf-8", cte="quoted-printable")
+		elif part.get_content_type() == "text/plain":
+			text = part.get_content().rstrip("\n") + f"\n\n{question} {choose}: {link}\n"
+			part.set_content(text, charset="utf-8", cte="quoted-printable")
+	for header in ("List-Unsubscribe", "List-Unsubscribe-Post"):
+		del mail[header]
+	mail["List-Unsubscribe"] = ", ".join(f"<{u}>" for u in (link, mailto) if u)
+	mail["List-Unsubscribe-Post"] = ONE_CLICK
+	return mail.as_bytes()
