@@ -58,6 +58,12 @@ def leftovers() -> list[str]:
 			pluck="name",
 		),
 	)
+	check(
+		"CRM Form Scripts",
+		frappe.get_all("CRM Form Script", {"name": ("like", "Humane CRM%")}, pluck="name")
+		if frappe.db.table_exists("CRM Form Script")
+		else [],
+	)
 	tables = frappe.db.sql(
 		"""select table_name from information_schema.tables where table_schema = database()
 		and table_name in ('tabContact Preference', 'tabContact Preference Key', 'tabContact Attempt',
@@ -106,12 +112,20 @@ def main(site: str, expect: str):
 		else:
 			missing = [
 				w
-				for w in ("DocTypes", "Roles", "Workspace", "Singles", "Side panel fields", "Installed app")
+				for w in (
+					"DocTypes",
+					"Roles",
+					"Workspace",
+					"Singles",
+					"Side panel fields",
+					"CRM Form Scripts",
+					"Installed app",
+				)
 				if not any(f.startswith(w) for f in found)
 			]
 			if missing:
 				sys.exit(f"Install is missing: {missing}")
-			print("install: doctypes, roles, workspace, settings and side-panel field in place")
+			print("install: doctypes, roles, workspace, settings, side-panel field and Form Scripts in place")
 	finally:
 		frappe.destroy()
 

@@ -26,6 +26,7 @@ def after_migrate():
 	add_complaint_defaults()
 	add_stop_phrases()
 	add_side_panel_fields()
+	add_crm_form_scripts()
 
 
 # Agents write templates and submit them; reviewers read and review them. Frappe gives Email
@@ -83,6 +84,12 @@ def add_side_panel_fields():
 	from humane_crm import layouts
 
 	layouts.add_time_zone_to_side_panels()
+
+
+def add_crm_form_scripts():
+	from humane_crm import crm_form_scripts
+
+	crm_form_scripts.install()
 
 
 def add_custom_fields():

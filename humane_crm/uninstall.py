@@ -5,7 +5,7 @@ change history and comments recorded against our doctypes)."""
 import click
 import frappe
 
-from humane_crm import custom_fields, layouts
+from humane_crm import crm_form_scripts, custom_fields, layouts
 from humane_crm.install import ROLES
 
 
@@ -13,6 +13,7 @@ def before_uninstall():
 	ours = frappe.get_all("DocType", filters={"module": "Humane CRM"}, pluck="name")
 	remove_template_permissions()
 	layouts.remove_time_zone_from_side_panels()
+	crm_form_scripts.remove()
 	custom_fields.uninstall()
 	remove_records_about(ours)
 	remove_settings(ours)
