@@ -1,0 +1,84 @@
+"""The app's CRM Form Scripts: installed once, kept current by migrate, removed exactly on uninstall
+(an admin's own scripts on the same record types untouched), and the script matches the site's CRM."""
+
+import re
+
+import frappe
+
+from humane_crm import crm_form_scripts
+from humane_crm.install import after_migrate
+from humane_crm.tests import IntegrationTestCase, make_lead, set_preference
+
+ADMIN_SCRIPT = "An admin's own lead script"
+
+
+class TestCRMFormScripts(IntegrationTestCase):
+	def tearDown(self):
+		frappe.db.rollback()
+
+	def ours(self):
+		return frappe.get_all(
+			"CRM Form Script",
+			{"name": ("in", list(crm_form_scripts.SCRIPTS.values()))},
+			["name", "dt", "enabled", "view"],
+			order_by="name",
+		)
+
+	def test_install_creates_one_per_record_type_and_migrate_is_idempotent(self):
+		crm_form_scripts.install()
+		after_migrate()
+		after_migrate()
+		rows = self.ours()
+		self.assertEqual(sorted(r.dt for r in rows), ["CRM Deal", "CRM Lead"])
+		self.assertTrue(all(r.enabled and r.view == "Form" for r in rows))
+		self.assertEqual(frappe.db.count("CRM Form Script", {"name": ("like", "Humane CRM%")}), 2)
+
+	def test_an_admin_who_disabled_it_keeps_it_disabled_and_its_code_is_kept_current(self):
+		name = crm_form_scripts.SCRIPTS["CRM Lead"]
+		crm_form_scripts.install()
+		frappe.db.set_value("CRM Form Script", name, {"enabled": 0, "script": "// stale"})
+		after_migrate()
+		row = frappe.db.get_value("CRM Form Script", name, ["enabled", "script"], as_dict=True)
+		self.assertEqual(row.enabled, 0)
+		self.assertEqual(row.script, crm_form_scripts.script_for("CRM Lead"))
+
+	def test_removal_takes_only_ours(self):
+		crm_form_scripts.install()
+		frappe.get_doc(
+			{
+				"doctype": "CRM Form Script",
+				"name": ADMIN_SCRIPT,
+				"dt": "CRM Lead",
+				"view": "Form",
+				"enabled": 1,
+				"script": "function setupForm() { return { actions: [] } }",
+			}
+		).insert(set_name=ADMIN_SCRIPT)
+		crm_form_scripts.remove()
+		self.assertEqual(self.ours(), [])
+		self.assertTrue(frappe.db.exists("CRM Form Script", ADMIN_SCRIPT))
+		crm_form_scripts.install()
+		self.assertEqual(len(self.ours()), 2)
+
+	def test_the_script_fits_the_sites_crm(self):
+		script = crm_form_scripts.script_for("CRM Deal")
+		if crm_form_scripts.class_api():
+			# CRM's class loader names every `class X` it finds; ours is the only one, and it must not
+			# also look like a setupForm script (CRM would run it twice).
+			code = re.sub(r"//.*$", "", script, flags=re.M)
+			self.assertEqual(re.findall(r"class\s+([A-Za-z0-9_]+)", code), ["CRMDeal"])
+			self.assertNotIn("setupForm(", script)
+		else:
+			self.assertIn("async function setupForm(", script)
+		self.assertIn('doctype: "CRM Deal"', script)
+		self.assertNotIn("__DOCTYPE__", script)
+
+	def test_record_status_is_the_apis_answer(self):
+		from humane_crm import api, crm_ui
+
+		lead = make_lead("Marta", "marta.formscript@example.com").name
+		set_preference("CRM Lead", lead, "Do Not Contact", source="Customer", reason="Asked by phone")
+		answer = crm_ui.record_status("CRM Lead", lead)
+		self.assertIn(api.check_contact("CRM Lead", lead)["summary"].rstrip("."), answer["headline"])
+		self.assertEqual(answer["tone"], "red")
+		self.assertTrue(answer["relax"]["allowed"])  # Administrator runs the tests
