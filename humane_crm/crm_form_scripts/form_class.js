@@ -10,6 +10,7 @@ class __CLASS__ {
 			name: this.doc.name,
 			call,
 			socket,
+			router,
 			dialog: createDialog,
 			notify: (text, ok) => (ok ? toast.success(text) : toast.error(text)),
 			// other Form Scripts on this record may have actions of their own: only ours are replaced

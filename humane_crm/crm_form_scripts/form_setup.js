@@ -2,13 +2,14 @@
 // Its labels are computed here, so after every change the record is reloaded and this runs again.
 /*HUMANE_CORE*/
 
-async function setupForm({ doc, call, $dialog, createToast, resource, $socket }) {
+async function setupForm({ doc, call, $dialog, createToast, resource, $socket, router }) {
 	const record = resource && (resource.lead || resource.deal);
 	const ui = humaneCRM({
 		doctype: "__DOCTYPE__",
 		name: doc.name,
 		call,
 		socket: $socket,
+		router,
 		dialog: $dialog,
 		notify: (text, ok) =>
 			createToast({

@@ -542,6 +542,12 @@ function humaneCRM(env) {
 				return answer;
 			};
 		}
+		// CRM's notifications panel routes to the record with the draft's name as the hash: when the record
+		// is already on screen only the hash changes (history.pushState, no "hashchange"), so watch the router.
+		if (env.router && env.router.afterEach && registry.router !== env.router) {
+			registry.router = env.router;
+			env.router.afterEach(() => setTimeout(() => openFromHash(registry.current), 0));
+		}
 		if (!registry.hashListener) {
 			registry.hashListener = true;
 			window.addEventListener("hashchange", () => openFromHash(registry.current));
@@ -554,8 +560,14 @@ function humaneCRM(env) {
 
 	function openFromHash(current) {
 		const wanted = decodeURIComponent((location.hash || "").slice(1));
-		if (!current || !wanted) return;
-		current.refresh().then((s) => (s.held || []).some((m) => m.name === wanted) && current.heldDialog(wanted));
+		const registry = window.__humaneCRM;
+		if (!current || !wanted || registry.openedHash === wanted || !onPageOf(current)) return;
+		current.refresh().then((s) => {
+			if ((s.held || []).some((m) => m.name === wanted) && registry.openedHash !== wanted) {
+				registry.openedHash = wanted;
+				current.heldDialog(wanted);
+			}
+		});
 	}
 
 	return {
