@@ -148,4 +148,6 @@ def with_link(message: bytes, link: str, mailto: str | None = None, lang: str | 
 		del mail[header]
 	mail["List-Unsubscribe"] = ", ".join(f"<{u}>" for u in (link, mailto) if u)
 	mail["List-Unsubscribe-Post"] = ONE_CLICK
-	return mail.as_bytes()
+	# Mail clients read List-Unsubscribe as plain <URL>s: at 78 characters a line the generator
+	# would fold a long link into RFC 2047 encoded-words, which no client follows. RFC 5322 allows 998.
+	return mail.as_bytes(policy=mail.policy.clone(max_line_length=998))

@@ -5,6 +5,7 @@ site with /crm built. `.ci/run` (through `.ci/on_bench`) serves a fresh site, se
 	HUMANE_CRM_UI_URL=http://SITE:PORT           the served site
 	HUMANE_CRM_UI_CREDENTIALS=…/credentials.json  written by scripts/seed_site.py
 	HUMANE_CRM_UI_SHOTS=…/shots                   where screenshots go (CI artifacts, not committed)
+	HUMANE_CRM_UI_MAIL=…/mail                     the mail sink's folder (tests that read a real email)
 	HUMANE_CRM_UI_CHROMIUM=/usr/bin/chromium      (default)
 
 By hand against `bash scripts/dev-bench up`: HUMANE_CRM_UI_URL=http://localhost:8000 and the
@@ -48,7 +49,13 @@ def ui() -> dict:
 	credentials = json.load(open(_setting("HUMANE_CRM_UI_CREDENTIALS")))
 	shots = Path(_setting("HUMANE_CRM_UI_SHOTS", "/tmp/humane-crm-ui-shots"))
 	shots.mkdir(parents=True, exist_ok=True)
-	return {"url": _setting("HUMANE_CRM_UI_URL").rstrip("/"), "users": credentials, "shots": shots}
+	return {
+		"url": _setting("HUMANE_CRM_UI_URL").rstrip("/"),
+		"users": credentials,
+		"shots": shots,
+		# where the site's outgoing mail lands (scripts/smtp_sink.py), for tests that read a real email
+		"mail": Path(os.environ["HUMANE_CRM_UI_MAIL"]) if os.environ.get("HUMANE_CRM_UI_MAIL") else None,
+	}
 
 
 @pytest.fixture(scope="session")
