@@ -55,11 +55,15 @@ def _contact_in_crm(contact: str) -> bool:
 
 
 def colleagues(addresses) -> set[str]:
-	"""The addresses that are the site's own users."""
+	"""The addresses that are the site's own people: desk users. (A Website User — a customer with a
+	portal login, on a site that also runs ERPNext or Helpdesk — is not a colleague.)"""
 	addresses = {a for a in addresses if a and "@" in a}
 	if not addresses:
 		return set()
-	found = frappe.db.sql("select lower(email) from `tabUser` where email in %s", [tuple(addresses)])
+	found = frappe.db.sql(
+		"select lower(email) from `tabUser` where email in %s and user_type = 'System User'",
+		[tuple(addresses)],
+	)
 	return {r[0] for r in found}
 
 

@@ -160,6 +160,28 @@ class TestOnlyCRMOutreach(IntegrationTestCase):
 		self.assertEqual(queued_to(AGENT), before + 1)
 		self.assertFalse(frappe.db.exists("Held Message", {"recipients": ("like", f"%{AGENT}%")}))
 
+	def test_a_lead_with_a_portal_login_is_still_governed(self):
+		frappe.set_user("Administrator")
+		frappe.get_doc(  # the customer of an ERPNext or Helpdesk portal: a Website User, not a colleague
+			{
+				"doctype": "User",
+				"email": self.email,
+				"first_name": "Sara",
+				"user_type": "Website User",
+				"send_welcome_email": 0,
+			}
+		).insert(ignore_permissions=True)
+		frappe.set_user(AGENT)
+		with self.assertRaises(DoNotContactError):
+			make(
+				doctype="CRM Lead",
+				name=self.lead.name,
+				recipients=self.email,
+				subject="Hello",
+				content="Sara, a quick hello.",
+				send_email=False,
+			)
+
 	def test_mail_about_other_records_to_people_outside_crm_is_untouched(self):
 		outsider = new_email("tenant")
 		frappe.set_user("Administrator")
