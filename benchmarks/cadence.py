@@ -33,6 +33,12 @@ def main():
 	parser.add_argument("--attempts", type=int, default=ATTEMPTS)
 	parser.add_argument("--samples", type=int, default=2000)
 	parser.add_argument("--pairs", type=int, default=30)
+	parser.add_argument(
+		"--only",
+		choices=("all", "email"),
+		default="all",
+		help="email: only what the app adds to sending an email (no bulk load; seconds)",
+	)
 	args = parser.parse_args()
 	if "bench" not in args.site:
 		sys.exit("Refusing: use a throwaway site whose name contains 'bench' (it writes 1 M rows).")
@@ -52,6 +58,11 @@ def run(args):
 	print(
 		f"site {args.site}; MariaDB {frappe.db.sql('select version()')[0][0]}; Python {sys.version.split()[0]}"
 	)
+	if args.only == "email":
+		zone = use_daytime_zone()
+		print(f"site time zone set to {zone}: it is {clock.now():%a %H:%M} there")
+		email_overhead(args.pairs)
+		return
 	reset()
 	zone = use_daytime_zone()
 	print(
