@@ -145,13 +145,20 @@ def complaint_of(doctype: str, name: str) -> dict | None:
 
 
 def held_of(doctype: str, name: str) -> list[dict]:
-	"""The record's held and refused drafts still waiting for a human."""
-	return frappe.get_all(
+	"""The record's held and refused drafts still waiting for a human. Their HTML is shown in an
+	editable box in /crm: an automated draft may carry anything, so scripts and event handlers are
+	taken out before it reaches the agent's browser (Frappe's own sanitiser)."""
+	from frappe.utils.html_utils import sanitize_html
+
+	drafts = frappe.get_all(
 		"Held Message",
 		filters={"reference_doctype": doctype, "reference_name": name, "status": "Held"},
 		fields=["name", "subject", "held_because", "held_on", "recipients", "cc", "bcc", "content", "source"],
 		order_by="held_on desc",
 	)
+	for draft in drafts:
+		draft.content = sanitize_html(draft.content or "", always_sanitize=True)
+	return drafts
 
 
 # Held messages, from /crm

@@ -82,3 +82,30 @@ class TestCRMFormScripts(IntegrationTestCase):
 		self.assertIn(api.check_contact("CRM Lead", lead)["summary"].rstrip("."), answer["headline"])
 		self.assertEqual(answer["tone"], "red")
 		self.assertTrue(answer["relax"]["allowed"])  # Administrator runs the tests
+
+	def test_a_held_drafts_html_reaches_crm_without_scripts_or_event_handlers(self):
+		from humane_crm import crm_ui
+
+		frappe.set_user("Administrator")
+		lead = make_lead("Ivo", email=f"ivo.{frappe.generate_hash(length=6)}@example.com")
+		held = frappe.get_doc(
+			{
+				"doctype": "Held Message",
+				"status": "Held",
+				"subject": "Newsletter",
+				"content": '<p onmouseover="steal()">Spring news</p><img src=x onerror="steal()"><script>steal()</script>',
+				"recipients": lead.email,
+				"reference_doctype": "CRM Lead",
+				"reference_name": lead.name,
+			}
+		)
+		# written without a save (a direct write, a migration): Frappe's own save-time filter never ran
+		held.name = frappe.generate_hash(length=10)
+		held.creation = held.modified = held.held_on = frappe.utils.now_datetime()
+		held.db_insert()
+		self.assertIn("onerror", frappe.db.get_value("Held Message", held.name, "content"))
+
+		[draft] = crm_ui.held_of("CRM Lead", lead.name)
+
+		self.assertIn("Spring news", draft.content)
+		self.assertNotRegex(draft.content, r"(?i)onmouseover|onerror|<script")
