@@ -45,7 +45,11 @@ def headline(check: dict, preference: dict | None) -> str:
 	channels they opted out of when email is still open."""
 	line = check["summary"].rstrip(".")
 	if preference and preference["status"] != "Open" and preference.get("set_on"):
-		line = _("{0} ({1}, by {2})").format(line, preference["set_on"], preference["set_by"])
+		by = preference.get("set_by")
+		if by and by not in line:
+			line = _("{0} ({1}, by {2})").format(line, preference["set_on"], by)
+		else:  # the summary names who set it already ("set by Priya Agent"): the date only
+			line = _("{0} ({1})").format(line, preference["set_on"])
 	opted = [c for c in preference["opted_out"] if c != "Email" or check["allowed"]] if preference else []
 	if opted and check["allowed"]:
 		line = _("{0} · {1} opted out").format(line, ", ".join(_(c) for c in opted))
