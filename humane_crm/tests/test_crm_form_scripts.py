@@ -37,6 +37,10 @@ class TestCRMFormScripts(IntegrationTestCase):
 		name = crm_form_scripts.SCRIPTS["CRM Lead"]
 		crm_form_scripts.install()
 		frappe.db.set_value("CRM Form Script", name, {"enabled": 0, "script": "// stale"})
+		# after_migrate commits (custom fields are DDL on older Frappe): put it back for the next test
+		self.addCleanup(
+			lambda: (frappe.db.set_value("CRM Form Script", name, "enabled", 1), frappe.db.commit())
+		)
 		after_migrate()
 		row = frappe.db.get_value("CRM Form Script", name, ["enabled", "script"], as_dict=True)
 		self.assertEqual(row.enabled, 0)

@@ -616,3 +616,37 @@ class TestOnlyThePersonOpensTheReplyWindow(IntegrationTestCase):
 
 		make_call("CRM Lead", self.lead.name, self.phone, status="Ringing", type="Incoming")  # the webhook
 		self.assertTrue(make_call("CRM Lead", self.lead.name, self.phone).name)  # answering them: allowed
+
+
+class TestFrappesOwnUnsubscribe(IntegrationTestCase):
+	def setUp(self):
+		frappe.set_user("Administrator")
+		self.email = new_email("unsub")
+		self.lead = make_lead("Uma", email=self.email)
+		self.todo = frappe.get_doc({"doctype": "ToDo", "description": "Renew"}).insert(
+			ignore_permissions=True
+		)
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+
+	def unsubscribe(self, email: str, **about):
+		frappe.get_doc({"doctype": "Email Unsubscribe", "email": email, **about}).insert(
+			ignore_permissions=True
+		)
+
+	def opted_out_of_email(self, email: str):
+		person = frappe.db.get_value("Contact Preference Key", {"identity": email}, "parent")
+		return person and frappe.db.get_value("Contact Preference", person, "opt_out_email")
+
+	def test_an_unsubscribe_from_another_document_is_frappes_alone(self):
+		outsider = new_email("tenant")
+		self.unsubscribe(outsider, reference_doctype="ToDo", reference_name=self.todo.name)
+		self.unsubscribe(self.email, reference_doctype="ToDo", reference_name=self.todo.name)
+		self.assertFalse(frappe.db.exists("Contact Preference Key", {"identity": outsider}))  # nobody new
+		self.assertFalse(self.opted_out_of_email(self.email))  # "not about this to-do" is not "no email"
+
+	def test_a_global_unsubscribe_by_a_crm_person_opts_them_out_of_email(self):
+		self.unsubscribe(self.email, global_unsubscribe=1)
+		self.assertEqual(self.opted_out_of_email(self.email), 1)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import frappe
 from frappe import _
 
-from humane_crm import ledger, people
+from humane_crm import ledger, people, scope
 from humane_crm.api import save_preference
 
 _MIRRORING = "humane_crm_mirroring_unsubscribe"
@@ -71,15 +71,28 @@ def preference_changed(doc, method=None) -> None:
 # ------------------
 
 
+def speaks_for_the_person(doc) -> bool:
+	"""Does this Email Unsubscribe say something about contacting a CRM person? A global one, or
+	one about a governed record, for an address in CRM. (One about another document — "no more mail
+	about this invoice" — is Frappe's alone, and nobody outside CRM becomes a person.)"""
+	if not (doc.global_unsubscribe or scope.is_governed_record(doc.reference_doctype, doc.reference_name)):
+		return False
+	key = people.email_key(doc.email)
+	return bool(key) and (
+		bool(scope.crm_addresses([key]))
+		or scope.is_governed_record(doc.reference_doctype, doc.reference_name)
+	)
+
+
 def unsubscribed(doc, method=None) -> None:
 	"""Email Unsubscribe after_insert: Frappe's link was clicked (or an admin added one)."""
-	if not _mirroring():
+	if not _mirroring() and speaks_for_the_person(doc):
 		_set_email(people.email_key(doc.email), True, _("Frappe's unsubscribe link"), _CONTACTS_ONLY)
 
 
 def unsubscribe_removed(doc, method=None) -> None:
 	"""Email Unsubscribe on_trash: the last one for an address lets email through again."""
-	if _mirroring():
+	if _mirroring() or not speaks_for_the_person(doc):
 		return
 	others = frappe.get_all("Email Unsubscribe", {"email": doc.email, "name": ("!=", doc.name)}, limit=1)
 	if not others:
