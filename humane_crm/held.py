@@ -34,7 +34,7 @@ from humane_crm.exceptions import (
 	TemplateNotApprovedError,
 	UnfilledPlaceholderError,
 )
-from humane_crm.notifications import notify
+from humane_crm.notifications import crm_notify, notify
 
 CRM_RECORDS = ("CRM Lead", "CRM Deal")
 REMIND_AFTER_HOURS = 24
@@ -254,26 +254,6 @@ def _in_a_burst(user: str, doc) -> bool:
 			},
 		)
 	)
-
-
-def crm_notify(user: str, doc, text: str, doctype: str | None, name: str | None) -> None:
-	"""A notification in /crm's panel (CRM Notification), linking to the lead or deal."""
-	if doctype not in CRM_RECORDS or not name or user in ("Administrator", "Guest"):
-		return
-	frappe.get_doc(
-		{
-			"doctype": "CRM Notification",
-			"from_user": user,
-			"to_user": user,
-			"type": "Mention",
-			"notification_text": f"<div class='mb-2 leading-5 text-gray-600'>{frappe.utils.escape_html(text)}</div>",
-			"message": frappe.utils.escape_html(text),
-			"notification_type_doctype": "Held Message",
-			"notification_type_doc": doc.name,
-			"reference_doctype": doctype,
-			"reference_name": name,
-		}
-	).insert(ignore_permissions=True)
 
 
 # Release and discard

@@ -22,7 +22,7 @@ from humane_crm import access, app_fields, clock, inputs, ledger, people
 from humane_crm.actions import save_action
 from humane_crm.api import save_preference
 from humane_crm.exceptions import StopRequestError
-from humane_crm.notifications import notify
+from humane_crm.notifications import crm_notify, notify
 from humane_crm.policy import preferences as preference_core
 from humane_crm.policy import stop_words as core
 from humane_crm.policy.preferences import CHANNEL_FIELDS
@@ -237,26 +237,6 @@ def _decide(request, status: str, note: str, **values) -> None:
 def _tell_owner(request, text: str) -> None:
 	notify(request.request_owner, request, text)
 	crm_notify(request.request_owner, request, text, request.reference_doctype, request.reference_name)
-
-
-def crm_notify(user: str | None, doc, text: str, doctype: str, name: str) -> None:
-	"""A notification in /crm's panel (CRM Notification), opening the lead or deal."""
-	if not user or user in ("Administrator", "Guest"):
-		return
-	frappe.get_doc(
-		{
-			"doctype": "CRM Notification",
-			"from_user": user,
-			"to_user": user,
-			"type": "Mention",
-			"notification_text": f"<div class='mb-2 leading-5 text-gray-600'>{frappe.utils.escape_html(text)}</div>",
-			"message": frappe.utils.escape_html(text),
-			"notification_type_doctype": doc.doctype,
-			"notification_type_doc": doc.name,
-			"reference_doctype": doctype,
-			"reference_name": name,
-		}
-	).insert(ignore_permissions=True)
 
 
 def _title(request) -> str:
