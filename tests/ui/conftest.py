@@ -21,7 +21,11 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
+
+# The desk's first load is several MB of JavaScript: on a busy 2-core machine it takes more than
+# expect()'s own 5 s default. Every wait is still for a condition.
+expect.set_options(timeout=20_000)
 
 CHROMIUM_ARGS = [
 	"--headless=new",
