@@ -20,6 +20,7 @@ def test_refused_reply_is_kept_and_the_agent_told(agent):
 
 	page = agent.page
 	page.goto(f"{agent.url}/crm/leads/{lead}")
+	page.wait_for_load_state("networkidle")
 	page.get_by_role("button", name="Reply", exact=True).first.click()
 	editor = page.locator(".ProseMirror[contenteditable=true]").first
 	editor.click()

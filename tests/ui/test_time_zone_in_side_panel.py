@@ -13,6 +13,7 @@ def test_time_zone_typed_in_side_panel_is_saved_and_used(agent):
 
 	page = agent.page
 	page.goto(f"{agent.url}/crm/leads/{lead}")
+	page.wait_for_load_state("networkidle")  # the lead loaded: a change typed now is saved
 	expect(page.get_by_text("Contact hours").first).to_be_visible()
 	field = page.locator("input[placeholder*='Time Zone']").first
 	expect(field).to_be_visible()
