@@ -655,3 +655,85 @@ class TestFrappesOwnUnsubscribe(IntegrationTestCase):
 	def test_a_global_unsubscribe_by_a_crm_person_opts_them_out_of_email(self):
 		self.unsubscribe(self.email, global_unsubscribe=1)
 		self.assertEqual(self.opted_out_of_email(self.email), 1)
+
+
+class TestCountThePersonOverHTTP(IntegrationTestCase):
+	"""Walk-around 5 as an agent would try it: the person's Contact, over HTTP."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		from crm.fcrm.doctype.crm_lead.crm_lead import convert_to_deal
+		from frappe.utils import add_to_date, now_datetime
+
+		from humane_crm import ledger
+		from humane_crm.people import keys_of
+		from humane_crm.tests.rest import RestUser
+
+		frappe.set_user("Administrator")
+		cls.agent = RestUser(make_user(AGENT, "Sales User"))
+		cls.email = new_email("two.deals.http")
+		cls.leads = [make_lead("Tomas", email=cls.email, lead_owner=AGENT) for _ in range(2)]
+		cls.deals = [convert_to_deal(lead.name) for lead in cls.leads]
+		cls.contact = frappe.db.get_value("Contact Email", {"email_id": cls.email}, "parent")
+		for deal, days_ago in ((cls.deals[0], 5), (cls.deals[1], 3), (cls.deals[0], 2)):
+			ledger.record(
+				keys_of([cls.email]),
+				"Email",
+				"Outbound",
+				"Allowed",
+				reference=("CRM Deal", deal),
+				agent=AGENT,
+				at=add_to_date(now_datetime(), days=-days_ago),
+			)
+		frappe.db.commit()
+
+	@classmethod
+	def tearDownClass(cls):
+		frappe.set_user("Administrator")
+		for person in frappe.get_all("Contact Preference Key", {"identity": cls.email}, pluck="parent"):
+			frappe.db.delete("Contact Attempt", {"person": person})
+			frappe.delete_doc("Contact Preference", person, force=True, ignore_permissions=True)
+		frappe.db.delete("Held Message", {"recipients": ("like", f"%{cls.email}%")})
+		for doctype, names in (("CRM Deal", cls.deals), ("CRM Lead", [lead.name for lead in cls.leads])):
+			for name in names:
+				frappe.delete_doc(doctype, name, force=True, ignore_permissions=True)
+		frappe.db.commit()
+		super().tearDownClass()
+
+	def test_three_touches_on_two_deals_cap_what_is_filed_on_the_persons_contact(self):
+		answer = self.agent.get(
+			"/api/method/humane_crm.api.check_contact", doctype="Contact", name=self.contact
+		)
+		self.assertEqual(answer.status_code, 200, answer.text[:300])
+		self.assertEqual(answer.json["message"]["outcome"], "block")
+		self.assertEqual(len(answer.json["message"]["attempts"]), 3)
+
+		sent = self.agent.post(
+			"/api/method/frappe.core.doctype.communication.email.make",
+			{
+				"doctype": "Contact",
+				"name": self.contact,
+				"recipients": self.email,
+				"subject": "One more thing",
+				"content": "Tomas, one more thing about the quote.",
+				"send_email": 1,
+			},
+		)
+		self.assertEqual(sent.status_code, 417, sent.text[:300])
+		self.assertIn("ContactLimitError", sent.text)
+
+
+class TestNobodyFloodedOverHTTP(OverHTTP):
+	"""A script that retries a refused send: the same draft is kept once, and the agent told once."""
+
+	def test_a_loop_of_refused_sends_over_http_keeps_one_draft_and_tells_once(self):
+		for _ in range(12):
+			self.assertEqual(self.make(content="Dora, are you still there?").status_code, 417)
+		for _ in range(3):
+			self.assertEqual(self.make(content="Dora, one last try.").status_code, 417)
+		frappe.db.rollback()  # read what the requests committed
+		held = frappe.get_all("Held Message", {"recipients": ("like", f"%{self.email}%")}, pluck="name")
+		self.assertEqual(len(held), 2)
+		ours = {"notification_type_doctype": "Held Message", "notification_type_doc": ("in", held)}
+		self.assertEqual(frappe.db.count("CRM Notification", ours), 1)
