@@ -11,10 +11,10 @@ they were.
 import json
 
 import frappe
-from frappe.utils import get_test_client
 
 from humane_crm import complaints
 from humane_crm.tests import make_lead, make_user, set_preference
+from humane_crm.tests.rest import RestUser
 from humane_crm.tests.test_do_not_contact import HumaneTestCase, new_email, new_phone
 
 AGENT = "bad.input.agent@example.com"
@@ -36,25 +36,9 @@ WATCHED = (
 )
 
 
-class Caller:
-	"""One user over HTTP, authenticated by an API key, sending JSON."""
-
-	def __init__(self, user: str):
-		doc = frappe.get_doc("User", user)
-		doc.api_key = doc.api_key or frappe.generate_hash(length=15)
-		self.secret = frappe.generate_hash(length=15)
-		doc.api_secret = self.secret
-		doc.save(ignore_permissions=True)
-		self.key = doc.api_key
-		self.client = get_test_client()
-
-	def post(self, path: str, payload):
-		from frappe.tests.test_api import make_request
-
-		headers = {"Authorization": f"token {self.key}:{self.secret}"}
-		return make_request(
-			target=self.client.post, args=(path,), kwargs={"json": payload, "headers": headers}
-		)
+class Caller(RestUser):
+	"""One user over HTTP (humane_crm.tests.rest), whose whitelisted calls send JSON: bad input
+	arrives as the nested lists, dicts and numbers a caller really sends."""
 
 	def call(self, method: str, **args):
 		return self.post(f"/api/method/{method}", args)
