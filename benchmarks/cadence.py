@@ -53,7 +53,7 @@ def main():
 
 
 def run(args):
-	from humane_crm import clock
+	from humane_crm.utils import clock
 
 	print(
 		f"site {args.site}; MariaDB {frappe.db.sql('select version()')[0][0]}; Python {sys.version.split()[0]}"
@@ -130,7 +130,7 @@ def use_daytime_zone() -> str:
 	from datetime import datetime
 	from zoneinfo import ZoneInfo
 
-	from humane_crm import clock
+	from humane_crm.utils import clock
 
 	utc = datetime.now(timezone.utc)
 	for zone in ZONES:
@@ -173,7 +173,7 @@ def frozen(site_time):
 	"""The clock stopped at `site_time` (naive, in the site's zone), then running on from there."""
 	from freezegun import freeze_time
 
-	from humane_crm import clock
+	from humane_crm.utils import clock
 
 	return freeze_time(clock.aware(site_time).astimezone(timezone.utc), tick=True)
 
@@ -288,16 +288,16 @@ def insert_attempts(rows):
 
 def latency(keys: list[str], samples: int) -> dict:
 	"""Decision latency for random people: the check (read-only) and the send path (locking)."""
-	from humane_crm import contact
+	from humane_crm.cadence import facts
 
-	contact.decide_for_people([frozenset({keys[0]})], "Email")  # warm caches
+	facts.decide_for_people([frozenset({keys[0]})], "Email")  # warm caches
 	out = {}
 	for label, lock in (("check", False), ("send path", True)):
 		times = []
 		for _ in range(samples):
 			person = frozenset({random.choice(keys)})
 			started = time.perf_counter()
-			contact.decide_for_people([person], "Email", lock=lock)
+			facts.decide_for_people([person], "Email", lock=lock)
 			times.append((time.perf_counter() - started) * 1000)
 			if lock:
 				frappe.db.rollback()
@@ -332,7 +332,7 @@ def batch(keys: list[str], when: str) -> None:
 
 def backfill_throughput(n: int = 5_000) -> None:
 	"""Backfill speed over n emails to known people (written straight into Communication)."""
-	from humane_crm import backfill
+	from humane_crm.people import backfill
 
 	now = frappe.utils.now()
 	rows = [
@@ -409,9 +409,9 @@ def email_overhead(pairs: int) -> None:
 	).insert()
 	# The steady state: the lead's person already holds both its keys (the very first send to a new
 	# address adds them once; every send below is rolled back, so it would add them every time).
-	from humane_crm import ledger, people
+	from humane_crm.people import identities, ledger
 
-	person = ledger.person_for(people.keys_of([lead.email], [lead.mobile_no]), lead.lead_name)
+	person = ledger.person_for(identities.keys_of([lead.email], [lead.mobile_no]), lead.lead_name)
 	# Their older history stays (the decision reads it); the random ledger may have touched them in
 	# the last week too, which would refuse every send below: those touches go.
 	frappe.db.delete(
@@ -434,7 +434,7 @@ def email_overhead(pairs: int) -> None:
 		frappe.db.rollback()  # every send starts from the same ledger
 		return took
 
-	from humane_crm import rules
+	from humane_crm.cadence import rules
 
 	frappe.db.commit()
 	frappe.set_user(agent)

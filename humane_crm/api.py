@@ -6,9 +6,12 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime
 
-from humane_crm import access, clock, contact, explain, inputs, ledger, overrides, people
+from humane_crm.cadence import explain, facts, overrides
 from humane_crm.exceptions import InvalidInputError, NoOverrideError, TooManyRecipientsError
+from humane_crm.people import identities, ledger
+from humane_crm.permissions import access
 from humane_crm.policy import decision as core
+from humane_crm.utils import clock, inputs
 
 SUPPORTED = ("CRM Lead", "CRM Deal", "Contact")
 MAX_RECIPIENTS = 10_000  # per call of check_contacts (≈ 0.6 s and a few MB of answer)
@@ -19,7 +22,7 @@ SOURCES = ("Customer", "Agent", "Import", "Unsubscribe")
 def check_contact(doctype: str, name: str, channel: str = "Email") -> dict:
 	"""May the person behind this lead, deal or contact be contacted on `channel` now?"""
 	ensure_readable(doctype, name)
-	return as_dict(contact.decide_for_record(doctype, name, channel), doctype, name)
+	return as_dict(facts.decide_for_record(doctype, name, channel), doctype, name)
 
 
 @frappe.whitelist(methods=["POST"])
@@ -58,7 +61,7 @@ def set_contact_preference(
 			title=_("Unknown source"),
 		)
 	opt_outs = _opt_outs(opt_out)
-	record_people = people.record_people(doctype, name)
+	record_people = identities.record_people(doctype, name)
 	if not record_people:
 		frappe.throw(
 			_(
@@ -72,7 +75,7 @@ def set_contact_preference(
 		doc = frappe.get_doc("Contact Preference", person) if person else new_preference(keys, doctype, name)
 		values = {"status": status, "paused_until": paused_until, "reason": reason, "source": source}
 		values.update({"reference_doctype": doctype, "reference_name": name})
-		values.update({contact.CHANNEL_FIELDS[channel]: flag for channel, flag in opt_outs.items()})
+		values.update({facts.CHANNEL_FIELDS[channel]: flag for channel, flag in opt_outs.items()})
 		save_preference(doc, values)
 	return check_contact(doctype, name, "Email")
 
@@ -128,19 +131,19 @@ def _opt_outs(value) -> dict[str, int]:
 					),
 					title=_("Not a flag"),
 				)
-			out[contact.normalize_channel(channel)] = FLAGS[flag]
+			out[facts.normalize_channel(channel)] = FLAGS[flag]
 		return out
 	channels = {
-		contact.normalize_channel(c) for c in _text_list(value, _("opt_out"), '["Call"]', _("a channel name"))
+		facts.normalize_channel(c) for c in _text_list(value, _("opt_out"), '["Call"]', _("a channel name"))
 	}
-	return {channel: int(channel in channels) for channel in contact.CHANNEL_FIELDS}
+	return {channel: int(channel in channels) for channel in facts.CHANNEL_FIELDS}
 
 
 def new_preference(keys, doctype: str, name: str):
 	return frappe.get_doc(
 		{
 			"doctype": "Contact Preference",
-			"person_name": people.display_name(doctype, name),
+			"person_name": identities.display_name(doctype, name),
 			"identities": [{"identity": k} for k in sorted(keys)],
 		}
 	)
@@ -182,7 +185,7 @@ def override_next_contact(doctype: str, name: str, channel: str, reason: str) ->
 		frappe.throw(
 			_("Say why this contact cannot wait (a few words at least)."), title=_("A reason is needed")
 		)
-	verdict = contact.decide_for_record(doctype, name, channel)
+	verdict = facts.decide_for_record(doctype, name, channel)
 	if verdict.allowed:
 		return {
 			"passes": [],
@@ -225,10 +228,10 @@ def check_contacts(recipients: list | str, channel: str = "Email") -> list[dict]
 			title=_("Too many recipients"),
 			exc=TooManyRecipientsError,
 		)
-	contact.normalize_channel(channel)
-	keyed = [(r, people.email_key(r) or people.phone_key(r)) for r in given]
+	facts.normalize_channel(channel)
+	keyed = [(r, identities.email_key(r) or identities.phone_key(r)) for r in given]
 	persons = [frozenset({k}) for _r, k in keyed if k]
-	verdict = contact.decide_for_people(list(dict.fromkeys(persons)), channel)
+	verdict = facts.decide_for_people(list(dict.fromkeys(persons)), channel)
 	by_keys = {p.keys: p for p in verdict.people}
 	plain_yes = _("Contact is allowed now.")
 	out = []
@@ -262,7 +265,7 @@ def check_contacts(recipients: list | str, channel: str = "Email") -> list[dict]
 				}
 			)
 			continue
-		one = contact.Verdict(verdict.channel, person.decision, [person])
+		one = facts.Verdict(verdict.channel, person.decision, [person])
 		at = person.decision.next_allowed_at
 		out.append(
 			{
@@ -280,7 +283,7 @@ def check_contacts(recipients: list | str, channel: str = "Email") -> list[dict]
 	return out
 
 
-def as_dict(verdict: contact.Verdict, doctype: str | None = None, name: str | None = None) -> dict:
+def as_dict(verdict: facts.Verdict, doctype: str | None = None, name: str | None = None) -> dict:
 	at = verdict.decision.next_allowed_at
 	person = next(
 		(p for p in verdict.people if not p.decision.allowed), verdict.people[0] if verdict.people else None
@@ -317,8 +320,8 @@ def attempt_list(people_) -> list[dict]:
 	]
 
 
-def summary(verdict: contact.Verdict, doctype=None, name=None) -> str:
-	who = inputs.shown(people.display_name(doctype, name)) or explain._("this person")
+def summary(verdict: facts.Verdict, doctype=None, name=None) -> str:
+	who = inputs.shown(identities.display_name(doctype, name)) or explain._("this person")
 	if not verdict.people:
 		return _("{0} has no email address or phone number yet.").format(who)
 	if verdict.decision.outcome == core.EXEMPT:

@@ -66,7 +66,7 @@ def backfill(context, batch_size):
 
 	import frappe
 
-	from humane_crm import backfill as job
+	from humane_crm.people import backfill as job
 
 	frappe.init(site=get_site(context))
 	frappe.connect()
@@ -109,7 +109,7 @@ def complaint_corpus(context, corpus):
 	emails were missed or wrongly flagged."""
 	import frappe
 
-	from humane_crm.complaints import corpus_report
+	from humane_crm.complaints.spotting import corpus_report
 
 	frappe.init(site=get_site(context))
 	frappe.connect()

@@ -15,10 +15,13 @@ require_type_annotated_api_methods = True
 
 # Install, migrate, uninstall
 # ------------------
-before_install = "humane_crm.install.before_install"
-after_install = "humane_crm.install.after_install"
-after_migrate = "humane_crm.install.after_migrate"
-before_uninstall = "humane_crm.uninstall.before_uninstall"
+before_install = "humane_crm.setup.install.before_install"
+after_install = "humane_crm.setup.install.after_install"
+after_migrate = "humane_crm.setup.install.after_migrate"
+before_uninstall = "humane_crm.setup.uninstall.before_uninstall"
+
+# Frappe's test runner: the agents the integration tests act as.
+before_tests = "humane_crm.tests.utils.before_tests"
 
 fixtures = [
 	{"dt": "Role", "filters": [["name", "in", ["Cadence Manager", "Template Reviewer"]]]},
@@ -59,12 +62,18 @@ doc_events = {
 	# Review state: four eyes, edits void approval, only approved templates can be enabled.
 	"Email Template": {
 		"validate": "humane_crm.events.email_template.validate",
-		"on_change": "humane_crm.events.email_template.on_change",
-		"on_trash": "humane_crm.events.email_template.on_change",
-		"after_rename": "humane_crm.events.email_template.on_change",
+		"on_change": "humane_crm.utils.cache.clear",
+		"on_trash": "humane_crm.utils.cache.clear",
+		"after_rename": "humane_crm.utils.cache.clear",
 	},
-	# The site's country is the default region for phone numbers.
-	"System Settings": {"on_update": "humane_crm.people.clear_region_cache"},
+	# What every check reads and the cache keeps (humane_crm.utils.cache): forgotten when it changes.
+	"Humane CRM Settings": {"on_update": "humane_crm.utils.cache.clear"},
+	"System Settings": {"on_update": "humane_crm.utils.cache.clear"},  # its country: the phone region
+	"Contact Cadence Rule": {
+		"on_update": "humane_crm.utils.cache.clear",
+		"on_trash": "humane_crm.utils.cache.clear",
+		"after_rename": "humane_crm.utils.cache.clear",
+	},
 	# The person's time zone (a custom field), validated.
 	"CRM Lead": {"validate": "humane_crm.events.crm_record.validate"},
 	"CRM Deal": {"validate": "humane_crm.events.crm_record.validate"},
@@ -87,32 +96,32 @@ doc_events = {
 ignore_links_on_delete = ["Contact Attempt", "Customer Link"]
 
 # What the app keeps about a record (held messages, complaints, the ledger, people): for whoever
-# may read that record (humane_crm.access).
+# may read that record (humane_crm.permissions.access).
 has_permission = {
 	"Held Message": "humane_crm.humane_crm.doctype.held_message.held_message.has_permission",
-	"Complaint": "humane_crm.permissions.complaint_has_permission",
-	"Contact Attempt": "humane_crm.permissions.contact_attempt_has_permission",
-	"Contact Preference": "humane_crm.permissions.contact_preference_has_permission",
+	"Complaint": "humane_crm.permissions.doctypes.complaint_has_permission",
+	"Contact Attempt": "humane_crm.permissions.doctypes.contact_attempt_has_permission",
+	"Contact Preference": "humane_crm.permissions.doctypes.contact_preference_has_permission",
 	"Stop Request": "humane_crm.voice.stop.has_permission",
 }
 # Lists, reports, exports and link searches show exactly what has_permission allows.
 permission_query_conditions = {
-	"Held Message": "humane_crm.permissions.held_message_conditions",
-	"Complaint": "humane_crm.permissions.complaint_conditions",
-	"Contact Attempt": "humane_crm.permissions.contact_attempt_conditions",
-	"Contact Preference": "humane_crm.permissions.contact_preference_conditions",
+	"Held Message": "humane_crm.permissions.doctypes.held_message_conditions",
+	"Complaint": "humane_crm.permissions.doctypes.complaint_conditions",
+	"Contact Attempt": "humane_crm.permissions.doctypes.contact_attempt_conditions",
+	"Contact Preference": "humane_crm.permissions.doctypes.contact_preference_conditions",
 	"Stop Request": "humane_crm.voice.stop.conditions",
 }
 
 scheduler_events = {
 	"daily": [
-		"humane_crm.held.remind_owners",  # messages waiting for their owner over a day
-		"humane_crm.complaints.mark_follow_ups_due",  # a complaint's follow-up task is due
+		"humane_crm.held.release.remind_owners",  # messages waiting for their owner over a day
+		"humane_crm.complaints.reply_gate.mark_follow_ups_due",  # a complaint's follow-up task is due
 	],
 }
 
 # Desk: a lead's and a deal's complaints and held messages, under Connections.
 override_doctype_dashboards = {
-	"CRM Lead": "humane_crm.complaints.lead_dashboard",
-	"CRM Deal": "humane_crm.complaints.deal_dashboard",
+	"CRM Lead": "humane_crm.events.crm_record.lead_dashboard",
+	"CRM Deal": "humane_crm.events.crm_record.deal_dashboard",
 }

@@ -153,8 +153,10 @@ def onboarding_done(user: str) -> None:
 
 
 def demo_records() -> None:
-	from humane_crm import api, complaints, ledger
-	from humane_crm.people import keys_of
+	from humane_crm import api
+	from humane_crm.complaints import actions
+	from humane_crm.people import ledger
+	from humane_crm.people.identities import keys_of
 
 	frappe.set_user(MANAGER)
 	marta = lead("Marta", "Ruiz", "marta.ruiz@example.com", "+1 212 555 0101")
@@ -171,7 +173,7 @@ def demo_records() -> None:
 	frappe.set_user(AGENT)
 	ana = lead("Ana", "Costa", "ana.costa@example.com", "+1 212 555 0102")
 	if not frappe.db.exists("Complaint", {"reference_name": ana}):
-		complaints.open_complaint(
+		actions.open_complaint(
 			"CRM Lead", ana, "Charged twice for the same order and no one answers the phone"
 		)
 

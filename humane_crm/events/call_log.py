@@ -5,7 +5,8 @@ A call that already happened is never refused afterwards: a log inserted with a 
 ringing (a manually logged call, or a webhook arriving late) is recorded, not refused.
 """
 
-from humane_crm import guard, people
+from humane_crm.cadence import guard
+from humane_crm.people import identities
 
 # Statuses of a call that has not been placed yet: the only moment a call can still be refused.
 NOT_YET_PLACED = ("", None, "Initiated", "Queued", "Ringing")
@@ -25,7 +26,7 @@ def after_insert(doc, method=None):
 	elif doc.type == "Incoming" and guard.from_a_webhook():
 		# A call the telephony provider reported is the person calling us: the reply window opens.
 		# One an agent logs by hand ("Log a call") is a note, not the person speaking.
-		guard.record_inbound(doc, "Call", people.phone_key(doc.get("from")), reference(doc))
+		guard.record_inbound(doc, "Call", identities.phone_key(doc.get("from")), reference(doc))
 
 
 def on_update(doc, method=None):
@@ -33,11 +34,11 @@ def on_update(doc, method=None):
 	before = doc.get_doc_before_save()
 	if doc.status == "Completed" and (before is None or before.status != "Completed"):
 		number = doc.get("to") if doc.type == "Outgoing" else doc.get("from")
-		guard.record_conversation(doc, "Call", people.phone_key(number), reference(doc))
+		guard.record_conversation(doc, "Call", identities.phone_key(number), reference(doc))
 
 
 def _keys(number) -> list[str]:
-	key = people.phone_key(number)
+	key = identities.phone_key(number)
 	return [key] if key else []
 
 

@@ -1,7 +1,12 @@
 """Communication: every email, from the CRM UI, the desk, REST, Python or a background job."""
 
-from humane_crm import complaints, guard, held, outbox, people, review, scope
+from humane_crm.cadence import guard
+from humane_crm.complaints import reply_gate, spotting
+from humane_crm.events import outbox
+from humane_crm.held import drafts, hold, release
+from humane_crm.people import identities, scope
 from humane_crm.policy.identity import split_emails
+from humane_crm.template_review import message_check
 from humane_crm.voice import choices, stop
 
 # Communication types that reach a person. Comments, chats and notifications do not.
@@ -16,10 +21,10 @@ def validate(doc, method=None):
 	governed = scope.governed(reference(doc), recipients(doc))
 	if not governed:
 		return  # colleagues, people outside CRM: not the app's business
-	held.hold_communication(doc)  # automated, to a CRM person: kept for a human, not sent
-	with held.keep_if_refused(doc):  # a refused draft is kept, and its sender told
-		review.check_message(doc.subject, doc.content)  # placeholders, unapproved templates, notes
-		complaints.gate(doc)  # an open complaint: the empathy checklist first, and own words
+	hold.hold_communication(doc)  # automated, to a CRM person: kept for a human, not sent
+	with drafts.keep_if_refused(doc):  # a refused draft is kept, and its sender told
+		message_check.check_message(doc.subject, doc.content)  # placeholders, unapproved templates, notes
+		reply_gate.gate(doc)  # an open complaint: the empathy checklist first, and own words
 		guard.check_outbound(doc, "Email", governed, reference(doc))  # cadence, the person's wishes
 	outbox.decided(doc.name)  # its queued email needs nothing more
 
@@ -27,26 +32,26 @@ def validate(doc, method=None):
 def after_insert(doc, method=None):
 	if is_outbound_email(doc):
 		guard.record_outbound(doc)
-		complaints.responded(doc)  # the reply a complaint waited for: follow-up owed
+		reply_gate.responded(doc)  # the reply a complaint waited for: follow-up owed
 	elif is_inbound_email(doc) and doc.flags.in_receive:
 		# Only mail an Email Account pulled in is the person speaking: it opens the reply window
 		# and may be a complaint. A "Received" row someone types in is a note.
-		guard.record_inbound(doc, "Email", people.email_key(doc.sender), reference(doc))
+		guard.record_inbound(doc, "Email", identities.email_key(doc.sender), reference(doc))
 		if choices.unsubscribe_by_mail(doc.subject):
 			return  # the mailto: of their link: email stopped, nothing more to read
-		complaints.spot(doc)  # a possible complaint, for a human to confirm
+		spotting.spot(doc)  # a possible complaint, for a human to confirm
 		stop.heard(  # "please stop emailing me": paused at once, the owner asked to decide
 			"Email",
 			doc.content,
 			doc.subject,
-			people.email_key(doc.sender),
+			identities.email_key(doc.sender),
 			reference(doc),
 			(doc.doctype, doc.name),
 		)
 
 
 def on_change(doc, method=None):
-	held.delivery_changed(doc)  # a released message: Sent once the queue sent it, or held again
+	release.delivery_changed(doc)  # a released message: Sent once the queue sent it, or held again
 
 
 def is_outbound_email(doc) -> bool:

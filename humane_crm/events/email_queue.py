@@ -1,6 +1,6 @@
-"""Email Queue: where every email leaves. The last gate for mail to a CRM person (humane_crm.outbox)."""
+"""Email Queue: where every email leaves. The last gate for mail to a CRM person (humane_crm.events.outbox)."""
 
-from humane_crm import outbox
+from humane_crm.events import outbox
 
 
 def validate(doc, method=None):

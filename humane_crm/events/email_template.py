@@ -1,11 +1,7 @@
-"""Email Template: its review state (see humane_crm.review)."""
+"""Email Template: its review state (see humane_crm.template_review)."""
 
-from humane_crm import review
+from humane_crm.template_review import doc_events
 
 
 def validate(doc, method=None):
-	review.validate(doc)
-
-
-def on_change(doc, method=None):
-	review.clear_cache()
+	doc_events.validate(doc)

@@ -1,12 +1,13 @@
 """WhatsApp Message (from the frappe_whatsapp app, when installed; CRM links it to leads and deals)."""
 
-from humane_crm import guard, people
+from humane_crm.cadence import guard
+from humane_crm.people import identities
 from humane_crm.voice import stop
 
 
 def validate(doc, method=None):
 	if doc.is_new() and doc.get("type") == "Outgoing":
-		key = people.phone_key(doc.get("to"))
+		key = identities.phone_key(doc.get("to"))
 		guard.check_outbound(doc, "WhatsApp", [key] if key else [], reference(doc))
 
 
@@ -14,13 +15,13 @@ def after_insert(doc, method=None):
 	if doc.get("type") == "Outgoing":
 		guard.record_outbound(doc)
 	elif doc.get("type") == "Incoming" and guard.from_a_webhook():  # not one typed in by an agent
-		guard.record_inbound(doc, "WhatsApp", people.phone_key(doc.get("from")), reference(doc))
+		guard.record_inbound(doc, "WhatsApp", identities.phone_key(doc.get("from")), reference(doc))
 		# "STOP" alone opts out of WhatsApp at once; other requests to stop pause, for the owner to decide
 		stop.heard(
 			"WhatsApp",
 			doc.get("message"),
 			None,
-			people.phone_key(doc.get("from")),
+			identities.phone_key(doc.get("from")),
 			reference(doc),
 			(doc.doctype, doc.name),
 		)

@@ -8,8 +8,8 @@ and `bench --site SITE humane-crm complaint-corpus` shows how they do.
 
 import frappe
 
-from humane_crm.install import add_default_cues
 from humane_crm.policy.complaints import DEFAULT_SENTIMENT_WEIGHT, DEFAULT_THRESHOLD
+from humane_crm.setup.install import add_default_cues
 
 OLD_DEFAULT_PHRASES = {
 	("refund", 2.0),

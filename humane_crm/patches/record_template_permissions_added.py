@@ -4,7 +4,7 @@ then it added a row for each of its roles that had none, so every such row is ta
 
 import frappe
 
-from humane_crm.install import TEMPLATE_PERMISSIONS
+from humane_crm.setup.install import TEMPLATE_PERMISSIONS
 
 
 def execute():

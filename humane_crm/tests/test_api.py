@@ -7,8 +7,17 @@ import subprocess
 import frappe
 from frappe.utils import get_bench_path, get_test_client
 
-from humane_crm.tests import IntegrationTestCase, make_lead, make_user, set_preference
-from humane_crm.tests.test_do_not_contact import AGENT, HumaneTestCase, new_email, new_phone
+from humane_crm.tests.utils import (
+	AGENT,
+	HumaneTestCase,
+	IntegrationTestCase,
+	make_lead,
+	make_user,
+	new_email,
+	new_phone,
+	set_preference,
+)
+from humane_crm.utils import cache
 
 REST_AGENT = "rest.agent@example.com"
 
@@ -153,15 +162,15 @@ class TestRest(IntegrationTestCase):
 		self.assertIn("%FIRST_NAME%", response.json["_server_messages"])
 
 	def test_rest_send_from_a_template_that_asks_for_a_personal_note_is_refused_without_one(self):
-		from humane_crm import review
+		from humane_crm.template_review import four_eyes
 		from humane_crm.tests.test_template_review import REVIEWER, THANKS, make_template, rendered
 
 		name = f"Note {frappe.generate_hash(length=6)}"
 		make_user(REVIEWER, "Sales User", "Template Reviewer")
 		make_template(name, THANKS, humane_requires_personal_note=1)  # written by Administrator
-		review.submit_for_review(name)
+		four_eyes.submit_for_review(name)
 		frappe.set_user(REVIEWER)
-		review.approve(name)
+		four_eyes.approve(name)
 		frappe.set_user("Administrator")
 		frappe.db.commit()  # the request runs on its own connection
 		try:
@@ -182,7 +191,7 @@ class TestRest(IntegrationTestCase):
 			self.assertIn("at least 40 characters of your own", response.json["_server_messages"])
 		finally:
 			frappe.delete_doc("Email Template", name, force=True, ignore_permissions=True)
-			review.clear_cache()
+			cache.forget()
 			frappe.db.commit()
 
 	def test_check_contact_over_http(self):

@@ -12,10 +12,9 @@ import json
 
 import frappe
 
-from humane_crm import complaints
-from humane_crm.tests import make_lead, make_user, set_preference
+from humane_crm.complaints import actions
 from humane_crm.tests.rest import RestUser
-from humane_crm.tests.test_do_not_contact import HumaneTestCase, new_email, new_phone
+from humane_crm.tests.utils import HumaneTestCase, make_lead, make_user, new_email, new_phone, set_preference
 
 AGENT = "bad.input.agent@example.com"
 CADENCE_MANAGER = "bad.input.cadence@example.com"
@@ -333,12 +332,12 @@ class TestBadInput(HumaneTestCase):
 
 	def test_ticking_an_item_that_is_not_on_the_checklist_is_refused(self):
 		frappe.set_user(AGENT)
-		name = complaints.open_complaint("CRM Lead", self.lead.name, "The colour ran after one wash")["name"]
+		name = actions.open_complaint("CRM Lead", self.lead.name, "The colour ran after one wash")["name"]
 		frappe.set_user("Administrator")
 		frappe.db.commit()
 		try:
 			answers = [r.ticked for r in frappe.get_doc("Complaint", name).answers]
-			method = "humane_crm.complaints.tick"
+			method = "humane_crm.complaints.actions.tick"
 			for item, said in (
 				(99, ["Checklist item", "does not exist", "items 1 to 6"]),
 				(None, ["The checklist item must be a whole number", "null"]),

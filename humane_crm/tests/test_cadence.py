@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import frappe
 from freezegun import freeze_time
 
-from humane_crm import contact, layouts, rules
 from humane_crm.api import check_contact, check_contacts, override_next_contact
+from humane_crm.cadence import facts
 from humane_crm.exceptions import (
 	ContactLimitError,
 	InvalidRuleError,
@@ -19,9 +19,22 @@ from humane_crm.exceptions import (
 	OutsideContactHoursError,
 	ReasonRequiredError,
 )
-from humane_crm.people import TIME_ZONE_FIELD
-from humane_crm.tests import attempts, make_call, make_lead, make_user, person_of, receive_email, send_email
-from humane_crm.tests.test_do_not_contact import AGENT, OTHER_AGENT, HumaneTestCase, new_email
+from humane_crm.people.identities import TIME_ZONE_FIELD
+from humane_crm.setup import layouts
+from humane_crm.tests.utils import (
+	AGENT,
+	OTHER_AGENT,
+	HumaneTestCase,
+	attempts,
+	make_call,
+	make_lead,
+	make_user,
+	new_email,
+	person_of,
+	receive_email,
+	send_email,
+)
+from humane_crm.utils import cache
 
 NY = ZoneInfo("America/New_York")
 MANAGER = "maria.manager@example.com"
@@ -63,7 +76,7 @@ class CadenceTestCase(HumaneTestCase):
 
 	def setUp(self):
 		super().setUp()
-		rules.clear_cache()
+		cache.forget()
 		make_user(MANAGER, "Sales User", "Sales Manager")
 		self.phone = ny_phone()
 		self.email = new_email("ana")
@@ -71,7 +84,7 @@ class CadenceTestCase(HumaneTestCase):
 
 	def tearDown(self):
 		super().tearDown()
-		rules.clear_cache()
+		cache.forget()
 
 	def only_rule(self, **fields):
 		"""Disable every other rule (for this test) and add this one."""
@@ -86,7 +99,7 @@ class CadenceTestCase(HumaneTestCase):
 				**fields,
 			}
 		).insert()
-		rules.clear_cache()
+		cache.forget()
 		return rule
 
 
@@ -279,7 +292,7 @@ class TestEnforcementModes(CadenceTestCase):
 			make_call("CRM Lead", self.lead.name, self.phone)
 
 	def test_no_override_for_do_not_contact(self):
-		from humane_crm.tests import set_preference
+		from humane_crm.tests.utils import set_preference
 
 		set_preference("CRM Lead", self.lead.name, "Do Not Contact", reason="Asked")
 		frappe.set_user(MANAGER)
@@ -361,7 +374,7 @@ class TestBatchAndBackfill(CadenceTestCase):
 			answers = check_contacts(small, "Email")
 		with self.assertQueryCount(1):
 			whole = check_contacts(big, "Email")
-		with patch.object(contact, "BATCH_KEYS", 16), self.assertQueryCount(4):  # a mass send, in parts
+		with patch.object(facts, "BATCH_KEYS", 16), self.assertQueryCount(4):  # a mass send, in parts
 			self.assertEqual(check_contacts(big, "Email"), whole)
 		by = {a["recipient"]: a for a in answers}
 		self.assertEqual(by[self.email]["outcome"], "block")
@@ -391,7 +404,8 @@ class TestBatchAndBackfill(CadenceTestCase):
 		self.assertEqual(len(single["attempts"]), 3)
 
 	def test_backfill_builds_the_ledger_once(self):
-		from humane_crm import backfill, guard
+		from humane_crm.cadence import guard
+		from humane_crm.people import backfill
 
 		with at(TUESDAY_10AM):
 			frappe.flags.humane_crm_checks_off = True  # history written before the app was installed

@@ -4,15 +4,24 @@ checklist, and followed up by a human before they can be resolved."""
 import frappe
 from frappe.utils import add_days, getdate, nowdate
 
-from humane_crm import complaints, review
+from humane_crm.complaints import actions, reply_gate, spotting
 from humane_crm.exceptions import (
 	ComplaintChecklistError,
 	ComplaintError,
 	TemplateOnlyReplyError,
 )
 from humane_crm.policy import complaints as core
-from humane_crm.tests import make_lead, make_user, receive_email, send_email
-from humane_crm.tests.test_do_not_contact import AGENT, OTHER_AGENT, HumaneTestCase
+from humane_crm.template_review import four_eyes
+from humane_crm.tests.utils import (
+	AGENT,
+	OTHER_AGENT,
+	HumaneTestCase,
+	make_lead,
+	make_user,
+	receive_email,
+	send_email,
+)
+from humane_crm.utils import cache
 
 FADED = "I'm really disappointed, the colour ran after one wash, I want a refund"
 MANAGER = "mona.manager@example.com"
@@ -42,13 +51,13 @@ class ComplaintTestCase(HumaneTestCase):
 		name = frappe.db.get_value("Complaint", {"reference_name": self.lead.name})
 		if status == "Open":
 			frappe.set_user(AGENT)
-			complaints.confirm(name)
+			actions.confirm(name)
 		return name
 
 	def tick_all(self, name):
 		frappe.set_user(AGENT)
 		for row in frappe.get_doc("Complaint", name).answers:
-			complaints.tick(name, row.idx, "done with care")
+			actions.tick(name, row.idx, "done with care")
 
 
 class TestSpotting(ComplaintTestCase):
@@ -79,11 +88,11 @@ class TestSpotting(ComplaintTestCase):
 		name = self.complaint()
 		frappe.set_user(AGENT)
 		send_email("CRM Lead", self.lead.name, self.email, "<p>Thanks, looking into it.</p>")  # Suggested
-		complaints.dismiss(name, "They are joking with us; it is a regular customer.")
+		actions.dismiss(name, "They are joking with us; it is a regular customer.")
 		self.assertEqual(frappe.db.get_value("Complaint", name, "status"), "Dismissed")
 		send_email("CRM Lead", self.lead.name, self.email, "<p>Here is the new catalogue.</p>")
 		with self.assertRaises(ComplaintError):
-			complaints.dismiss(name, "again")
+			actions.dismiss(name, "again")
 
 
 OUR_APOLOGY = (
@@ -207,7 +216,7 @@ class TestSiteCues(SettingsRestored):
 	"""The settings' own cue list, threshold and tone weight decide; a site adds a language."""
 
 	def test_the_installed_cues_are_the_shipped_english_list(self):
-		cues, threshold, weight = complaints.scoring_settings()
+		cues, threshold, weight = spotting.scoring_settings()
 		self.assertEqual(len(cues), len(core.DEFAULT_CUES))
 		self.assertEqual({(c[0], c[2]) for c in cues}, {(c.phrase, c.kind) for c in core.DEFAULT_CUES})
 		self.assertEqual((threshold, weight), (core.DEFAULT_THRESHOLD, core.DEFAULT_SENTIMENT_WEIGHT))
@@ -243,7 +252,7 @@ class TestSiteCues(SettingsRestored):
 
 class TestCorpusAndPatch(SettingsRestored):
 	def test_the_corpus_report_reads_this_sites_settings(self):
-		report = complaints.corpus_report()
+		report = spotting.corpus_report()
 		self.assertIn(f"Cues: {len(core.DEFAULT_CUES)} from this site's settings, threshold 2", report)
 		self.assertIn("meets it", report)
 		settings = frappe.get_single("Humane CRM Settings")
@@ -252,7 +261,7 @@ class TestCorpusAndPatch(SettingsRestored):
 			"complaint_phrases", {"language": "en", "kind": "Money", "phrase": "refund", "weight": 3}
 		)
 		settings.save(ignore_permissions=True)
-		report = complaints.corpus_report()
+		report = spotting.corpus_report()
 		self.assertIn("Cues: 1 from this site's settings", report)
 		self.assertIn("does NOT meet it", report)
 		self.assertIn("Missed complaints", report)
@@ -269,7 +278,7 @@ class TestCorpusAndPatch(SettingsRestored):
 		settings.complaint_threshold = 3
 		settings.save(ignore_permissions=True)
 		patch.execute()
-		cues, threshold, weight = complaints.scoring_settings()
+		cues, threshold, weight = spotting.scoring_settings()
 		self.assertEqual(len(cues), len(core.DEFAULT_CUES))
 		self.assertEqual((threshold, weight), (core.DEFAULT_THRESHOLD, core.DEFAULT_SENTIMENT_WEIGHT))
 
@@ -285,7 +294,7 @@ class TestCorpusAndPatch(SettingsRestored):
 		settings.complaint_threshold = 3.5
 		settings.save(ignore_permissions=True)
 		patch.execute()
-		cues, threshold, _weight = complaints.scoring_settings()
+		cues, threshold, _weight = spotting.scoring_settings()
 		self.assertEqual(cues, [("refund", 2, "other", "en"), ("our own phrase", 4, "other", "en")])
 		self.assertEqual(threshold, 3.5)
 
@@ -303,7 +312,7 @@ class TestTheGate(ComplaintTestCase):
 		self.assertIn("Plan a human follow-up", message)
 		self.assertIn("kept as you wrote it", message)
 
-		complaints.tick(name, 1, "She said the colour ran after one wash")
+		actions.tick(name, 1, "She said the colour ran after one wash")
 		with self.assertRaises(ComplaintChecklistError) as refused:
 			send_email("CRM Lead", self.lead.name, self.email, REPLY)
 		self.assertNotIn("Acknowledge the frustration", str(refused.exception))
@@ -322,23 +331,21 @@ class TestTheGate(ComplaintTestCase):
 		self.assertEqual(getdate(task.due_date), getdate(add_days(nowdate(), 3)))
 		self.assertEqual((task.reference_doctype, task.reference_docname), ("CRM Lead", self.lead.name))
 		with self.assertRaises(ComplaintError):
-			complaints.tick(name, 1, ticked=0)  # no unticking after the reply
+			actions.tick(name, 1, ticked=0)  # no unticking after the reply
 		send_email("CRM Lead", self.lead.name, self.email, "<p>One more thing: your tracking number.</p>")
 
 	def test_the_gate_knows_at_once_that_a_complaint_was_opened(self):
 		# Outgoing emails skip the complaint query while no complaint is open (a cached count).
 		frappe.db.delete("Complaint", {"status": "Open"})
-		complaints.clear_cache()
-		self.assertFalse(complaints.any_open())
+		self.assertFalse(reply_gate.any_open())
 		self.complaint(status="Open")
-		self.assertTrue(complaints.any_open())
+		self.assertTrue(reply_gate.any_open())
 		frappe.set_user(AGENT)
 		with self.assertRaises(ComplaintChecklistError):
 			send_email("CRM Lead", self.lead.name, self.email, REPLY)
 
 	def tearDown(self):
 		super().tearDown()
-		complaints.clear_cache()  # the test's complaints were rolled back
 
 	def test_a_reply_that_is_only_a_template_is_refused(self):
 		from humane_crm.tests.test_template_review import REVIEWER, THANKS, make_template, rendered
@@ -346,22 +353,22 @@ class TestTheGate(ComplaintTestCase):
 		make_user(REVIEWER, "Sales User", "Template Reviewer")
 		frappe.set_user(AGENT)
 		make_template("Sorry template", THANKS)
-		review.submit_for_review("Sorry template")
+		four_eyes.submit_for_review("Sorry template")
 		frappe.set_user(REVIEWER)
-		review.approve("Sorry template")
+		four_eyes.approve("Sorry template")
 		name = self.complaint(status="Open")
 		self.tick_all(name)
 		with self.assertRaises(TemplateOnlyReplyError) as refused:
 			send_email("CRM Lead", self.lead.name, self.email, rendered("Ana Ruiz"))
 		self.assertIn("Sorry template", str(refused.exception))
-		review.clear_cache()
+		cache.forget()
 
 	def test_resolved_needs_the_follow_up_done_a_note_and_the_owner_or_a_manager(self):
 		name = self.complaint(status="Open")
 		self.tick_all(name)
 		send_email("CRM Lead", self.lead.name, self.email, REPLY)
 		with self.assertRaises(ComplaintError) as refused:
-			complaints.resolve(name, "Replacement arrived")
+			actions.resolve(name, "Replacement arrived")
 		self.assertIn("follow-up with the customer is not done", str(refused.exception))
 
 		task = frappe.get_doc("CRM Task", frappe.db.get_value("Complaint", name, "follow_up_task"))
@@ -369,11 +376,11 @@ class TestTheGate(ComplaintTestCase):
 		task.save(ignore_permissions=True)
 		frappe.set_user(OTHER_AGENT)
 		with self.assertRaises(frappe.PermissionError):
-			complaints.resolve(name, "Replacement arrived")
+			actions.resolve(name, "Replacement arrived")
 		frappe.set_user(AGENT)
 		with self.assertRaises(ComplaintError):
-			complaints.resolve(name, "  ")
-		self.assertEqual(complaints.resolve(name, "Replacement arrived; she is happy.")["status"], "Resolved")
+			actions.resolve(name, "  ")
+		self.assertEqual(actions.resolve(name, "Replacement arrived; she is happy.")["status"], "Resolved")
 
 	def test_a_manager_may_resolve_and_a_due_follow_up_shows(self):
 		name = self.complaint(status="Open")
@@ -381,11 +388,11 @@ class TestTheGate(ComplaintTestCase):
 		send_email("CRM Lead", self.lead.name, self.email, REPLY)
 		task = frappe.db.get_value("Complaint", name, "follow_up_task")
 		frappe.db.set_value("CRM Task", task, "due_date", add_days(nowdate(), -1))
-		complaints.mark_follow_ups_due()
+		reply_gate.mark_follow_ups_due()
 		self.assertEqual(frappe.db.get_value("Complaint", name, "status"), "Follow-up Due")
 		frappe.db.set_value("CRM Task", task, "status", "Done")
 		frappe.set_user(MANAGER)
-		self.assertEqual(complaints.resolve(name, "Called her; all good.")["status"], "Resolved")
+		self.assertEqual(actions.resolve(name, "Called her; all good.")["status"], "Resolved")
 
 
 class TestConnections(ComplaintTestCase):

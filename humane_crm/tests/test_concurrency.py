@@ -5,10 +5,9 @@ import os
 
 import frappe
 
-from humane_crm import rules
-from humane_crm.tests import make_lead, person_of
 from humane_crm.tests.concurrency import send_many
-from humane_crm.tests.test_do_not_contact import AGENT, HumaneTestCase, new_email
+from humane_crm.tests.utils import AGENT, HumaneTestCase, make_lead, new_email, person_of
+from humane_crm.utils import cache
 
 PROCESSES, SENDS, CAP = 8, 20, 3
 
@@ -29,7 +28,7 @@ class TestRaceFree(HumaneTestCase):
 			}
 		).insert()
 		frappe.db.commit()  # the workers have their own connections
-		rules.clear_cache()
+		cache.forget()
 
 	def tearDown(self):
 		frappe.set_user("Administrator")
@@ -41,7 +40,7 @@ class TestRaceFree(HumaneTestCase):
 		frappe.delete_doc("Contact Cadence Rule", self.rule.name, force=True)
 		frappe.delete_doc("CRM Lead", self.lead.name, force=True)
 		frappe.db.commit()
-		rules.clear_cache()
+		cache.forget()
 		super().tearDown()
 
 	def test_simultaneous_sends_from_eight_processes_allow_exactly_the_cap(self):

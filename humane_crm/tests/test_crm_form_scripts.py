@@ -5,9 +5,9 @@ import re
 
 import frappe
 
-from humane_crm import crm_form_scripts
-from humane_crm.install import after_migrate
-from humane_crm.tests import IntegrationTestCase, make_lead, set_preference
+from humane_crm.crm_ui import form_scripts
+from humane_crm.setup.install import after_migrate
+from humane_crm.tests.utils import IntegrationTestCase, make_lead, set_preference
 
 ADMIN_SCRIPT = "An admin's own lead script"
 
@@ -19,13 +19,13 @@ class TestCRMFormScripts(IntegrationTestCase):
 	def ours(self):
 		return frappe.get_all(
 			"CRM Form Script",
-			{"name": ("in", list(crm_form_scripts.SCRIPTS.values()))},
+			{"name": ("in", list(form_scripts.SCRIPTS.values()))},
 			["name", "dt", "enabled", "view"],
 			order_by="name",
 		)
 
 	def test_install_creates_one_per_record_type_and_migrate_is_idempotent(self):
-		crm_form_scripts.install()
+		form_scripts.install()
 		after_migrate()
 		after_migrate()
 		rows = self.ours()
@@ -34,8 +34,8 @@ class TestCRMFormScripts(IntegrationTestCase):
 		self.assertEqual(frappe.db.count("CRM Form Script", {"name": ("like", "Humane CRM%")}), 2)
 
 	def test_an_admin_who_disabled_it_keeps_it_disabled_and_its_code_is_kept_current(self):
-		name = crm_form_scripts.SCRIPTS["CRM Lead"]
-		crm_form_scripts.install()
+		name = form_scripts.SCRIPTS["CRM Lead"]
+		form_scripts.install()
 		frappe.db.set_value("CRM Form Script", name, {"enabled": 0, "script": "// stale"})
 		# after_migrate commits (custom fields are DDL on older Frappe): put it back for the next test
 		self.addCleanup(
@@ -44,10 +44,10 @@ class TestCRMFormScripts(IntegrationTestCase):
 		after_migrate()
 		row = frappe.db.get_value("CRM Form Script", name, ["enabled", "script"], as_dict=True)
 		self.assertEqual(row.enabled, 0)
-		self.assertEqual(row.script, crm_form_scripts.script_for("CRM Lead"))
+		self.assertEqual(row.script, form_scripts.script_for("CRM Lead"))
 
 	def test_removal_takes_only_ours(self):
-		crm_form_scripts.install()
+		form_scripts.install()
 		frappe.get_doc(
 			{
 				"doctype": "CRM Form Script",
@@ -58,15 +58,15 @@ class TestCRMFormScripts(IntegrationTestCase):
 				"script": "function setupForm() { return { actions: [] } }",
 			}
 		).insert(set_name=ADMIN_SCRIPT)
-		crm_form_scripts.remove()
+		form_scripts.remove()
 		self.assertEqual(self.ours(), [])
 		self.assertTrue(frappe.db.exists("CRM Form Script", ADMIN_SCRIPT))
-		crm_form_scripts.install()
+		form_scripts.install()
 		self.assertEqual(len(self.ours()), 2)
 
 	def test_the_script_fits_the_sites_crm(self):
-		script = crm_form_scripts.script_for("CRM Deal")
-		if crm_form_scripts.class_api():
+		script = form_scripts.script_for("CRM Deal")
+		if form_scripts.class_api():
 			# CRM's class loader names every `class X` it finds; ours is the only one, and it must not
 			# also look like a setupForm script (CRM would run it twice).
 			code = re.sub(r"//.*$", "", script, flags=re.M)
@@ -78,17 +78,18 @@ class TestCRMFormScripts(IntegrationTestCase):
 		self.assertNotIn("__DOCTYPE__", script)
 
 	def test_record_status_is_the_apis_answer(self):
-		from humane_crm import api, crm_ui
+		from humane_crm import api
+		from humane_crm.crm_ui import record
 
 		lead = make_lead("Marta", "marta.formscript@example.com").name
 		set_preference("CRM Lead", lead, "Do Not Contact", source="Customer", reason="Asked by phone")
-		answer = crm_ui.record_status("CRM Lead", lead)
+		answer = record.record_status("CRM Lead", lead)
 		self.assertIn(api.check_contact("CRM Lead", lead)["summary"].rstrip("."), answer["headline"])
 		self.assertEqual(answer["tone"], "red")
 		self.assertTrue(answer["relax"]["allowed"])  # Administrator runs the tests
 
 	def test_a_held_drafts_html_reaches_crm_without_scripts_or_event_handlers(self):
-		from humane_crm import crm_ui
+		from humane_crm.crm_ui import record
 
 		frappe.set_user("Administrator")
 		lead = make_lead("Ivo", email=f"ivo.{frappe.generate_hash(length=6)}@example.com")
@@ -110,7 +111,7 @@ class TestCRMFormScripts(IntegrationTestCase):
 		self.assertIn("onerror", frappe.db.get_value("Held Message", held.name, "content"))
 
 		# by its own name: rolled-back tests reuse lead names, and drafts kept after a rollback stay
-		[draft] = [d for d in crm_ui.held_of("CRM Lead", lead.name) if d.name == held.name]
+		[draft] = [d for d in record.held_of("CRM Lead", lead.name) if d.name == held.name]
 
 		self.assertIn("Spring news", draft.content)
 		self.assertNotRegex(draft.content, r"(?i)onmouseover|onerror|<script")

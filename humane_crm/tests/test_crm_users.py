@@ -7,8 +7,9 @@ import uuid
 
 import frappe
 
-from humane_crm import api, complaints
-from humane_crm.tests import IntegrationTestCase, make_lead, make_user, set_preference
+from humane_crm import api
+from humane_crm.complaints import actions
+from humane_crm.tests.utils import IntegrationTestCase, make_lead, make_user, set_preference
 
 AGENT = "priya.agent@example.com"
 COLLEAGUE = "desk.colleague@example.com"  # a desk user, no CRM role
@@ -38,7 +39,7 @@ class TestOnlyCRMUsers(IntegrationTestCase):
 
 	def test_a_desk_user_without_a_crm_role_cannot_open_held_messages_or_complaints(self):
 		frappe.set_user(AGENT)
-		complaint = complaints.open_complaint("CRM Lead", self.lead.name, "Billed twice")
+		complaint = actions.open_complaint("CRM Lead", self.lead.name, "Billed twice")
 		held = frappe.get_doc(
 			{
 				"doctype": "Held Message",
@@ -55,6 +56,6 @@ class TestOnlyCRMUsers(IntegrationTestCase):
 		self.assertFalse(frappe.has_permission("Held Message", "read", held, user=COLLEAGUE))
 		frappe.set_user(COLLEAGUE)
 		with self.assertRaises(frappe.PermissionError):
-			complaints.tick(complaint["name"], 1)
+			actions.tick(complaint["name"], 1)
 		with self.assertRaises(frappe.PermissionError):
-			complaints.open_complaint("CRM Lead", self.lead.name, "Another one")
+			actions.open_complaint("CRM Lead", self.lead.name, "Another one")

@@ -15,11 +15,18 @@ from urllib.parse import urlparse
 import frappe
 from frappe.core.doctype.communication.email import make
 
-from humane_crm import ledger, people
 from humane_crm.api import check_contact
 from humane_crm.exceptions import ChannelOptedOutError, ContactPausedError, StopRequestError
-from humane_crm.tests import make_lead, receive_email, send_email
-from humane_crm.tests.test_do_not_contact import AGENT, HumaneTestCase, new_email, new_phone
+from humane_crm.people import identities, ledger
+from humane_crm.tests.utils import (
+	AGENT,
+	HumaneTestCase,
+	make_lead,
+	new_email,
+	new_phone,
+	receive_email,
+	send_email,
+)
 from humane_crm.voice import choices, links, stop
 
 FOOTER = "Hearing from us too often?"
@@ -40,7 +47,7 @@ def path_of(url: str) -> str:
 
 
 def person_of_email(address: str) -> str | None:
-	key = people.email_key(address)
+	key = identities.email_key(address)
 	return ledger.persons_holding({key}).get(key)
 
 
@@ -257,7 +264,7 @@ class TestTheCustomersPage(VoiceTestCase):
 		self.assertIn("the customer paused contact until", str(refused.exception))
 		# The customer's own choice: an agent cannot relax it…
 		from humane_crm.exceptions import PreferenceLockedError
-		from humane_crm.tests import set_preference
+		from humane_crm.tests.utils import set_preference
 
 		with self.assertRaises(PreferenceLockedError):
 			set_preference("CRM Lead", self.lead.name, "Open")

@@ -1,80 +1,26 @@
 """Do Not Contact and pauses, enforced on every path, for every record that is the same human."""
 
-import random
 from datetime import timedelta
 
 import frappe
 from frappe.utils import add_days, now_datetime
 
-from humane_crm import rules
 from humane_crm.exceptions import ChannelOptedOutError, ContactPausedError, ContactRefused, DoNotContactError
-from humane_crm.tests import (
-	IntegrationTestCase,
+from humane_crm.tests.utils import (
+	AGENT,
+	OTHER_AGENT,
+	HumaneTestCase,
 	attempts,
 	make_call,
 	make_lead,
 	make_user,
+	new_email,
+	new_phone,
 	person_of,
 	receive_email,
 	send_email,
 	set_preference,
 )
-
-AGENT = "priya.agent@example.com"
-OTHER_AGENT = "sam.agent@example.com"
-
-
-def new_phone() -> tuple[str, str, str]:
-	"""One US number written three ways, and its E.164 key."""
-	a, b = random.randint(200, 989), random.randint(1000, 9999)
-	return f"(415) {a}-{b}", f"+1 415-{a}-{b}", f"+1415{a}{b}"
-
-
-def new_email(name="ana") -> str:
-	return f"{name}.{frappe.generate_hash(length=8)}@example.com"
-
-
-class HumaneTestCase(IntegrationTestCase):
-	"""Agents, US phone numbers, and — unless a class says otherwise — no cadence rules, so that
-	tests about preferences do not depend on the time of day they run at."""
-
-	cadence_rules = False
-
-	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		frappe.set_user("Administrator")
-		make_user(AGENT, "Sales User")
-		make_user(OTHER_AGENT, "Sales User")
-		settings = frappe.get_single("Humane CRM Settings")
-		settings.default_region = "US"
-		settings.reply_window_hours = 72
-		settings.save()
-		cls._rules_were = dict(
-			frappe.get_all("Contact Cadence Rule", fields=["name", "enabled"], as_list=True)
-		)
-		if not cls.cadence_rules:
-			for name in cls._rules_were:
-				frappe.db.set_value("Contact Cadence Rule", name, "enabled", 0)
-			rules.clear_cache()
-		frappe.db.commit()
-
-	@classmethod
-	def tearDownClass(cls):
-		frappe.db.rollback()
-		for name, enabled in cls._rules_were.items():
-			if frappe.db.exists("Contact Cadence Rule", name):
-				frappe.db.set_value("Contact Cadence Rule", name, "enabled", enabled)
-		rules.clear_cache()
-		frappe.db.commit()
-		super().tearDownClass()
-
-	def setUp(self):
-		frappe.set_user("Administrator")
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
-		frappe.db.rollback()
 
 
 class TestDoNotContact(HumaneTestCase):
@@ -214,7 +160,7 @@ class TestDoNotContact(HumaneTestCase):
 		"""Freeze the clock at `when`, a time on the site's clock."""
 		from freezegun import freeze_time
 
-		from humane_crm import clock
+		from humane_crm.utils import clock
 
 		return freeze_time(clock.aware(when))
 

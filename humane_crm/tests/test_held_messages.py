@@ -6,10 +6,19 @@ Sends are real (send_email=1 through Frappe's Email Queue); the person's ledger 
 import frappe
 from frappe.utils import add_to_date, now_datetime
 
-from humane_crm import held
 from humane_crm.exceptions import DoNotContactError, HeldMessageError, MessageHeld
-from humane_crm.tests import attempts, make_lead, make_user, person_of, send_email, set_preference
-from humane_crm.tests.test_do_not_contact import AGENT, HumaneTestCase
+from humane_crm.held import release
+from humane_crm.tests.utils import (
+	AGENT,
+	HumaneTestCase,
+	attempts,
+	make_lead,
+	make_user,
+	person_of,
+	send_email,
+	set_preference,
+)
+from humane_crm.utils import cache
 
 OUTSIDER = "olga.outsider@example.com"
 
@@ -66,7 +75,7 @@ class HeldTestCase(HumaneTestCase):
 
 	def tearDown(self):
 		super().tearDown()  # rolls back: a message held in the test is written again, and committed
-		held.clear_cache()  # settings saved in a test were rolled back; their cache was not
+		cache.forget()  # settings saved in a test were rolled back; their cache was not
 		frappe.db.delete("Held Message", {"creation": (">=", self.started)})
 		frappe.db.commit()
 
@@ -252,7 +261,7 @@ class TestOtherAutomatedSends(HeldTestCase):
 		self.assertFalse(frappe.db.exists("Email Queue", {"reference_name": lead.name}))
 
 	def test_an_api_user_marked_as_automation_is_held(self):
-		from humane_crm.tests import send_email
+		from humane_crm.tests.utils import send_email
 
 		bot = make_user("shop.bot@example.com", "Sales User")
 		settings = frappe.get_single("Humane CRM Settings")
@@ -267,7 +276,7 @@ class TestOtherAutomatedSends(HeldTestCase):
 		self.assertIn("Automation user shop.bot@example.com", message.held_because)
 
 	def test_a_person_sending_from_the_crm_is_not_held(self):
-		from humane_crm.tests import send_email
+		from humane_crm.tests.utils import send_email
 
 		lead = self.agent_lead()
 		frappe.set_user(AGENT)
@@ -312,14 +321,14 @@ class TestDiscardAndPermissions(HeldTestCase):
 		frappe.set_user(OUTSIDER)
 		self.assertFalse(frappe.has_permission("Held Message", "read", doc.name))
 		with self.assertRaises(frappe.PermissionError):
-			held.release(doc)
+			release.release(doc)
 		frappe.set_user(AGENT)
 		self.assertTrue(frappe.has_permission("Held Message", "read", doc.name))
 
 	def test_owners_are_reminded_of_messages_waiting_over_a_day(self):
 		_lead, doc = self.held_message()
 		frappe.db.set_value("Held Message", doc.name, "held_on", add_to_date(now_datetime(), days=-2))
-		held.remind_owners()
+		release.remind_owners()
 		self.assertTrue(
 			frappe.db.exists(
 				"Notification Log",

@@ -5,10 +5,10 @@ every door Frappe has for many records at once."""
 import frappe
 from frappe.utils import now_datetime
 
-from humane_crm import access, ledger, permissions
-from humane_crm.tests import make_lead, make_user
+from humane_crm.people import ledger
+from humane_crm.permissions import access, doctypes
 from humane_crm.tests.rest import RestUser
-from humane_crm.tests.test_do_not_contact import HumaneTestCase, new_email
+from humane_crm.tests.utils import HumaneTestCase, make_lead, make_user, new_email
 
 OWN = "rhea.own-leads@example.com"  # a Sales User restricted by a User Permission to her own lead
 COLLEAGUE = "omar.colleague@example.com"
@@ -148,7 +148,7 @@ class TestHeldMessagesListed(ListPermissionTestCase):
 		self.assertNotIn(SECRET, csv)
 
 	def test_a_manager_sees_both_with_no_condition_at_all(self):
-		self.assertEqual(permissions.held_message_conditions(MANAGER), "")
+		self.assertEqual(doctypes.held_message_conditions(MANAGER), "")
 		names = self.names_in(
 			self.manager.get("/api/resource/Held Message", fields=["name"], limit_page_length=0)
 		)

@@ -9,7 +9,7 @@ import frappe
 from frappe.core.doctype.communication.email import make
 
 from humane_crm.exceptions import DoNotContactError
-from humane_crm.tests import IntegrationTestCase, make_lead, make_user, set_preference
+from humane_crm.tests.utils import IntegrationTestCase, make_lead, make_user, set_preference
 
 AGENT = "door.agent@example.com"
 ADMIN_HUMAN = "sys.admin.person@example.com"  # a person with System Manager, not the Administrator
@@ -115,7 +115,7 @@ class TestEveryDoorOverHTTP(OverHTTP):
 
 class TestAnsweringSomeoneWhoAskedNotToBeContacted(OverHTTP):
 	def test_the_answer_says_their_wish_first_and_to_answer_only_what_they_asked(self):
-		from humane_crm.tests import receive_email
+		from humane_crm.tests.utils import receive_email
 
 		receive_email("CRM Lead", self.lead.name, self.email, "Could you resend last month's invoice?")
 		frappe.db.commit()
@@ -261,8 +261,8 @@ class TestCountThePersonNotTheRecord(IntegrationTestCase):
 	def touch(self, deal: str, days_ago: float):
 		from frappe.utils import add_to_date, now_datetime
 
-		from humane_crm import ledger
-		from humane_crm.people import keys_of
+		from humane_crm.people import ledger
+		from humane_crm.people.identities import keys_of
 
 		ledger.record(
 			keys_of([self.email]),
@@ -332,14 +332,15 @@ class TestGuardrailCachesFailClosed(IntegrationTestCase):
 	a guardrail looking at a stale, looser picture."""
 
 	def setUp(self):
-		from humane_crm import complaints, review
+		from humane_crm.complaints import reply_gate
+		from humane_crm.template_review import message_check
 
 		frappe.set_user("Administrator")
 		make_user(AGENT, "Sales User")
 		self.email = new_email("stale")
 		self.lead = make_lead("Nora", email=self.email, lead_owner=AGENT)
-		review.known_templates()  # both gates have looked once: whatever they cache is warm
-		complaints.any_open()
+		message_check.known_templates()  # both gates have looked once: whatever they cache is warm
+		reply_gate.any_open()
 
 	def tearDown(self):
 		frappe.set_user("Administrator")
@@ -601,7 +602,7 @@ class TestOnlyThePersonOpensTheReplyWindow(IntegrationTestCase):
 		frappe.db.rollback()
 
 	def test_an_incoming_call_an_agent_logs_by_hand_does_not_open_the_reply_window(self):
-		from humane_crm.tests import make_call
+		from humane_crm.tests.utils import make_call
 
 		log = frappe.get_doc(  # as /crm's "Log a call" saves it, in the agent's session
 			{
@@ -666,8 +667,8 @@ class TestCountThePersonOverHTTP(IntegrationTestCase):
 		from crm.fcrm.doctype.crm_lead.crm_lead import convert_to_deal
 		from frappe.utils import add_to_date, now_datetime
 
-		from humane_crm import ledger
-		from humane_crm.people import keys_of
+		from humane_crm.people import ledger
+		from humane_crm.people.identities import keys_of
 		from humane_crm.tests.rest import RestUser
 
 		frappe.set_user("Administrator")

@@ -3,7 +3,6 @@ checked for placeholders, unapproved templates and missing personal notes."""
 
 import frappe
 
-from humane_crm import install, review, uninstall
 from humane_crm.exceptions import (
 	PersonalNoteRequiredError,
 	SelfApprovalError,
@@ -11,8 +10,10 @@ from humane_crm.exceptions import (
 	TemplateReviewError,
 	UnfilledPlaceholderError,
 )
-from humane_crm.tests import make_lead, make_user, send_email
-from humane_crm.tests.test_do_not_contact import AGENT, HumaneTestCase
+from humane_crm.setup import bookkeeping, install, uninstall
+from humane_crm.template_review import existing, four_eyes, states
+from humane_crm.tests.utils import AGENT, HumaneTestCase, make_lead, make_user, send_email
+from humane_crm.utils import cache
 
 REVIEWER = "rita.reviewer@example.com"
 THANKS = (
@@ -45,20 +46,20 @@ class TemplateTestCase(HumaneTestCase):
 
 	def setUp(self):
 		super().setUp()
-		review.clear_cache()
+		cache.forget()
 		self.name = f"Thanks {frappe.generate_hash(length=6)}"
 
 	def tearDown(self):
 		super().tearDown()
-		review.clear_cache()
+		cache.forget()
 
 	def reviewed(self, body: str = THANKS, **fields) -> str:
 		"""A template an agent wrote and a reviewer approved."""
 		frappe.set_user(AGENT)
 		make_template(self.name, body, **fields)
-		review.submit_for_review(self.name)
+		four_eyes.submit_for_review(self.name)
 		frappe.set_user(REVIEWER)
-		review.approve(self.name, "Warm, and no promises we cannot keep.")
+		four_eyes.approve(self.name, "Warm, and no promises we cannot keep.")
 		frappe.set_user(AGENT)
 		return self.name
 
@@ -68,14 +69,14 @@ class TestReviewLifeCycle(TemplateTestCase):
 		frappe.set_user(AGENT)
 		doc = make_template(self.name)
 		self.assertEqual((doc.humane_review_state, doc.enabled), ("Draft", 0))
-		self.assertEqual(review.submit_for_review(self.name)["review_state"], "In Review")
+		self.assertEqual(four_eyes.submit_for_review(self.name)["review_state"], "In Review")
 		frappe.set_user(REVIEWER)
-		state = review.approve(self.name, "Looks kind.")
+		state = four_eyes.approve(self.name, "Looks kind.")
 		self.assertEqual(
 			(state["review_state"], state["enabled"], state["reviewed_by"]), ("Approved", 1, REVIEWER)
 		)
 		doc = frappe.get_doc("Email Template", self.name)
-		self.assertEqual(doc.humane_fingerprint, review.fingerprint_of(doc))
+		self.assertEqual(doc.humane_fingerprint, states.fingerprint_of(doc))
 		self.assertEqual(doc.humane_requested_by, AGENT)
 		history = frappe.get_all(
 			"Comment",
@@ -95,9 +96,9 @@ class TestReviewLifeCycle(TemplateTestCase):
 				frappe.set_user(author)
 				name = f"{self.name} {author}"
 				make_template(name)
-				review.submit_for_review(name)
+				four_eyes.submit_for_review(name)
 				with self.assertRaises(SelfApprovalError) as refused:
-					review.approve(name)
+					four_eyes.approve(name)
 				self.assertIn("four eyes", str(refused.exception))
 				self.assertEqual(
 					frappe.db.get_value("Email Template", name, "humane_review_state"), "In Review"
@@ -110,28 +111,28 @@ class TestReviewLifeCycle(TemplateTestCase):
 		doc = frappe.get_doc("Email Template", self.name)
 		doc.response = THANKS.replace("soon", "before long")
 		doc.save()
-		review.submit_for_review(self.name)
+		four_eyes.submit_for_review(self.name)
 		with self.assertRaises(SelfApprovalError) as refused:
-			review.approve(self.name)
+			four_eyes.approve(self.name)
 		self.assertIn("last changed its subject or body", str(refused.exception))
 
 	def test_only_a_template_reviewer_approves_and_changes_need_a_comment(self):
 		frappe.set_user(AGENT)
 		make_template(self.name)
-		review.submit_for_review(self.name)
+		four_eyes.submit_for_review(self.name)
 		make_user("sam.agent@example.com", "Sales User")
 		frappe.set_user("sam.agent@example.com")
 		with self.assertRaises(frappe.PermissionError):
-			review.approve(self.name)
+			four_eyes.approve(self.name)
 		frappe.set_user(REVIEWER)
 		with self.assertRaises(TemplateReviewError):
-			review.request_changes(self.name, "  ")
-		state = review.request_changes(self.name, "Do not promise a discount.")
+			four_eyes.request_changes(self.name, "  ")
+		state = four_eyes.request_changes(self.name, "Do not promise a discount.")
 		self.assertEqual(state["review_state"], "Changes Requested")
 		with self.assertRaises(TemplateReviewError):
-			review.approve(self.name)  # not In Review any more
+			four_eyes.approve(self.name)  # not In Review any more
 		frappe.set_user(AGENT)
-		self.assertEqual(review.submit_for_review(self.name)["review_state"], "In Review")
+		self.assertEqual(four_eyes.submit_for_review(self.name)["review_state"], "In Review")
 
 	def test_one_edit_later_it_is_draft_and_disabled(self):
 		self.reviewed()
@@ -195,7 +196,7 @@ class TestReviewLifeCycle(TemplateTestCase):
 		)
 		old_draft = make_template(f"{self.name} old")
 		frappe.db.set_value("Email Template", old_draft.name, "humane_review_state", None)
-		review.grandfather_existing_templates()
+		existing.grandfather_existing_templates()
 		doc.reload()
 		self.assertEqual((doc.humane_review_state, doc.enabled), ("Approved (grandfathered)", 1))
 		self.assertIn("not reviewed", doc.humane_review_comment)
@@ -227,7 +228,8 @@ class TestTemplatePermissions(HumaneTestCase):
 		install.add_template_permissions()
 		self.assertTrue(frappe.has_permission("Email Template", "create", user=AGENT))
 		self.assertEqual(
-			install.template_permissions_added(), ["Sales Manager", "Sales User", "Template Reviewer"]
+			bookkeeping.recorded(bookkeeping.TEMPLATE_PERMISSIONS),
+			["Sales Manager", "Sales User", "Template Reviewer"],
 		)
 		install.add_template_permissions()  # a migrate: nothing added twice
 		self.assertEqual(
@@ -243,7 +245,9 @@ class TestTemplatePermissions(HumaneTestCase):
 
 		add_permission("Email Template", "Sales User", 0, "read")  # the admin's: agents may only read
 		install.add_template_permissions()
-		self.assertEqual(install.template_permissions_added(), ["Sales Manager", "Template Reviewer"])
+		self.assertEqual(
+			bookkeeping.recorded(bookkeeping.TEMPLATE_PERMISSIONS), ["Sales Manager", "Template Reviewer"]
+		)
 		self.assertFalse(frappe.has_permission("Email Template", "create", user=AGENT))  # not widened
 
 		uninstall.remove_template_permissions()

@@ -6,11 +6,11 @@ author as the last editor, or tick a complaint's checklist in a manager's name."
 import frappe
 from frappe.utils import get_datetime, now_datetime
 
-from humane_crm import complaints, review
+from humane_crm.complaints import actions
 from humane_crm.exceptions import ComplaintChecklistError, DoNotContactError
-from humane_crm.tests import make_lead, make_user, send_email, set_preference
+from humane_crm.template_review import four_eyes
 from humane_crm.tests.rest import RestUser, message_of
-from humane_crm.tests.test_do_not_contact import HumaneTestCase, new_email
+from humane_crm.tests.utils import HumaneTestCase, make_lead, make_user, new_email, send_email, set_preference
 
 AGENT = "wade.walker@example.com"
 REVIEWER = "rosa.reviewer@example.com"
@@ -163,7 +163,7 @@ class TestTemplateAuthors(WrittenByTheAppTestCase):
 		frappe.get_doc(
 			{"doctype": "Email Template", "name": name, "subject": "Hello", "response": "<p>Kind words.</p>"}
 		).insert()
-		review.submit_for_review(name)
+		four_eyes.submit_for_review(name)
 		frappe.set_user("Administrator")
 		self.made.append(("Email Template", name))
 		frappe.db.commit()
@@ -178,10 +178,10 @@ class TestTemplateAuthors(WrittenByTheAppTestCase):
 		self.assertEqual(frappe.db.get_value("Email Template", name, "humane_content_changed_by"), REVIEWER)
 
 		frappe.set_user(AGENT)
-		review.submit_for_review(name)
+		four_eyes.submit_for_review(name)
 		frappe.set_user("Administrator")
 		frappe.db.commit()
-		approved = reviewer.call("humane_crm.review.approve", name=name)
+		approved = reviewer.call("humane_crm.template_review.four_eyes.approve", name=name)
 		self.assertIn(approved.status_code, (403, 417), approved.data)
 		self.assertIn("last changed its subject or body", message_of(approved))
 
@@ -193,7 +193,7 @@ class TestChecklistTicks(WrittenByTheAppTestCase):
 		cls.email = new_email("carla")
 		cls.lead = make_lead("Carla", email=cls.email, lead_owner=AGENT)
 		frappe.set_user(AGENT)
-		cls.complaint = complaints.open_complaint("CRM Lead", cls.lead.name, "The sofa arrived torn")["name"]
+		cls.complaint = actions.open_complaint("CRM Lead", cls.lead.name, "The sofa arrived torn")["name"]
 		frappe.set_user("Administrator")
 		cls.made += [("CRM Lead", cls.lead.name), ("Complaint", cls.complaint)]
 		frappe.db.commit()
@@ -202,7 +202,6 @@ class TestChecklistTicks(WrittenByTheAppTestCase):
 	def tearDownClass(cls):
 		frappe.db.rollback()
 		frappe.db.delete("Complaint Checklist Answer", {"parent": cls.complaint})
-		complaints.clear_cache()
 		super().tearDownClass()
 
 	def test_ticking_every_answer_in_a_managers_name_is_refused_and_the_reply_still_waits(self):
@@ -229,7 +228,6 @@ class TestChecklistTicks(WrittenByTheAppTestCase):
 		doc.reload()
 		self.assertNotIn(MANAGER, {r.ticked_by for r in doc.answers})
 		self.assertFalse(all(r.ticked for r in doc.answers))
-		complaints.clear_cache()
 		frappe.set_user(AGENT)
 		with self.assertRaises(ComplaintChecklistError):
 			send_email("CRM Lead", self.lead.name, self.email, "<p>Dear Carla, we are so sorry.</p>")
@@ -246,7 +244,7 @@ class TestChecklistTicks(WrittenByTheAppTestCase):
 
 	def test_the_tick_action_still_ticks_as_the_agent(self):
 		response = self.agent.call(
-			"humane_crm.complaints.tick", name=self.complaint, item=1, note="heard her"
+			"humane_crm.complaints.actions.tick", name=self.complaint, item=1, note="heard her"
 		)
 		self.assertEqual(response.status_code, 200, response.data)
 		frappe.db.rollback()

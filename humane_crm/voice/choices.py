@@ -13,9 +13,9 @@ import frappe
 from frappe import _
 from frappe.utils import add_days
 
-from humane_crm import clock
 from humane_crm.api import save_preference
 from humane_crm.policy.preferences import CHANNEL_FIELDS
+from humane_crm.utils import clock
 from humane_crm.voice import links
 
 CHANNELS = {

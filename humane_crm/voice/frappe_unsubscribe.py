@@ -21,8 +21,8 @@ from __future__ import annotations
 import frappe
 from frappe import _
 
-from humane_crm import ledger, people, scope
 from humane_crm.api import save_preference
+from humane_crm.people import identities, ledger, scope
 
 _MIRRORING = "humane_crm_mirroring_unsubscribe"
 _CONTACTS_ONLY = "contacts only"  # a change that came from an Email Unsubscribe: mirror to Contacts only
@@ -77,7 +77,7 @@ def speaks_for_the_person(doc) -> bool:
 	about this invoice" — is Frappe's alone, and nobody outside CRM becomes a person.)"""
 	if not (doc.global_unsubscribe or scope.is_governed_record(doc.reference_doctype, doc.reference_name)):
 		return False
-	key = people.email_key(doc.email)
+	key = identities.email_key(doc.email)
 	return bool(key) and (
 		bool(scope.crm_addresses([key]))
 		or scope.is_governed_record(doc.reference_doctype, doc.reference_name)
@@ -87,7 +87,7 @@ def speaks_for_the_person(doc) -> bool:
 def unsubscribed(doc, method=None) -> None:
 	"""Email Unsubscribe after_insert: Frappe's link was clicked (or an admin added one)."""
 	if not _mirroring() and speaks_for_the_person(doc):
-		_set_email(people.email_key(doc.email), True, _("Frappe's unsubscribe link"), _CONTACTS_ONLY)
+		_set_email(identities.email_key(doc.email), True, _("Frappe's unsubscribe link"), _CONTACTS_ONLY)
 
 
 def unsubscribe_removed(doc, method=None) -> None:
@@ -97,7 +97,7 @@ def unsubscribe_removed(doc, method=None) -> None:
 	others = frappe.get_all("Email Unsubscribe", {"email": doc.email, "name": ("!=", doc.name)}, limit=1)
 	if not others:
 		_set_email(
-			people.email_key(doc.email),
+			identities.email_key(doc.email),
 			False,
 			_("Email Unsubscribe {0} removed").format(doc.name),
 			_CONTACTS_ONLY,
@@ -110,7 +110,7 @@ def contact_changed(doc, method=None) -> None:
 		return
 	for row in doc.get("email_ids") or []:
 		_set_email(
-			people.email_key(row.email_id),
+			identities.email_key(row.email_id),
 			bool(doc.unsubscribed),
 			_("Contact {0} marked Unsubscribed").format(doc.name)
 			if doc.unsubscribed

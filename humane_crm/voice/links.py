@@ -26,8 +26,9 @@ from frappe import _
 from frappe.utils import escape_html, get_url
 from frappe.utils.password import decrypt, encrypt
 
-from humane_crm import app_fields, ledger, people, scope
 from humane_crm.exceptions import SetByTheAppError
+from humane_crm.people import identities, ledger, scope
+from humane_crm.permissions import app_fields
 
 ROUTE = "/contact-choices"
 TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{40,64}$")
@@ -108,7 +109,7 @@ def refuse_edits(doc) -> None:
 
 def personalise(message: bytes, recipient: str, reference: tuple) -> bytes:
 	"""The message as `recipient` gets it: with their link when they are a CRM person."""
-	key = people.email_key(recipient)
+	key = identities.email_key(recipient)
 	if not key or not scope.governed(reference, [key]):
 		return message
 	token = token_for(ledger.person_for(frozenset({key})))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from frappe.email.doctype.email_queue.email_queue import EmailQueue as FrappeEmailQueue
 
-from humane_crm import guard
+from humane_crm.cadence import guard
 from humane_crm.voice import links
 
 

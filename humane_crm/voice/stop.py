@@ -18,14 +18,16 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, get_fullname, now_datetime
 
-from humane_crm import access, app_fields, clock, inputs, ledger, people
-from humane_crm.actions import save_action
 from humane_crm.api import save_preference
 from humane_crm.exceptions import StopRequestError
-from humane_crm.notifications import crm_notify, notify
+from humane_crm.people import identities, ledger
+from humane_crm.permissions import access, app_fields
 from humane_crm.policy import preferences as preference_core
 from humane_crm.policy import stop_words as core
 from humane_crm.policy.preferences import CHANNEL_FIELDS
+from humane_crm.utils import clock, inputs
+from humane_crm.utils.actions import save_action
+from humane_crm.utils.notifications import crm_notify, notify
 
 CRM_RECORDS = ("CRM Lead", "CRM Deal")
 CHANNEL_FIELD = dict(zip(("Email", "Call", "SMS", "WhatsApp"), CHANNEL_FIELDS, strict=True))
@@ -54,7 +56,7 @@ def heard(
 	found = core.hear(body, listed, subject=subject if channel == "Email" else None)
 	if not found:
 		return None
-	person = ledger.person_for(frozenset({key}), people.display_name(doctype, name))
+	person = ledger.person_for(frozenset({key}), identities.display_name(doctype, name))
 	doc = frappe.get_doc("Contact Preference", person)
 	before = {"status": doc.status, "paused_until": doc.paused_until}
 	reason = _("They wrote: “{0}”").format(found.words)
@@ -74,7 +76,7 @@ def heard(
 		{
 			"doctype": "Stop Request",
 			"status": "Waiting",
-			"request_owner": people.record_owner(doctype, name),
+			"request_owner": identities.record_owner(doctype, name),
 			"reference_doctype": doctype,
 			"reference_name": name,
 			"person": person,
@@ -100,7 +102,7 @@ def heard(
 
 
 def _opt_out_at_once(channel: str, word: core.Heard, key: str, reference: tuple) -> str:
-	person = ledger.person_for(frozenset({key}), people.display_name(*reference))
+	person = ledger.person_for(frozenset({key}), identities.display_name(*reference))
 	doc = frappe.get_doc("Contact Preference", person)
 	if not doc.get(CHANNEL_FIELD[channel]):
 		save_preference(
@@ -112,9 +114,9 @@ def _opt_out_at_once(channel: str, word: core.Heard, key: str, reference: tuple)
 			},
 			by_the_customer=True,
 		)
-	owner = people.record_owner(*reference)
+	owner = identities.record_owner(*reference)
 	text = _("{0} wrote “{1}” on {2}: they are opted out of {2}.").format(
-		people.display_name(*reference) or reference[1], word.words, channel
+		identities.display_name(*reference) or reference[1], word.words, channel
 	)
 	notify(owner, doc, text)
 	crm_notify(owner, doc, text, *reference)
@@ -240,7 +242,9 @@ def _tell_owner(request, text: str) -> None:
 
 
 def _title(request) -> str:
-	return people.display_name(request.reference_doctype, request.reference_name) or request.reference_name
+	return (
+		identities.display_name(request.reference_doctype, request.reference_name) or request.reference_name
+	)
 
 
 def refuse_edits(doc) -> None:
@@ -264,13 +268,13 @@ def refuse_edits(doc) -> None:
 
 
 def has_permission(doc, ptype=None, user=None, debug=False) -> bool:
-	from humane_crm.permissions import complaint_has_permission
+	from humane_crm.permissions.doctypes import complaint_has_permission
 
 	return complaint_has_permission(doc, ptype, user)
 
 
 def conditions(user: str | None = None, doctype: str | None = None) -> str:
-	from humane_crm.permissions import _sees_everything
+	from humane_crm.permissions.doctypes import _sees_everything
 
 	user = user or frappe.session.user
 	if _sees_everything(user) or access.reads_every_record(user):

@@ -6,7 +6,7 @@ frappe.ui.form.on("Email Template", {
 		const state = frm.doc.humane_review_state || "Draft";
 		const call = (method, args) =>
 			frappe
-				.call({ method: `humane_crm.review.${method}`, args: { name: frm.doc.name, ...args } })
+				.call({ method: `humane_crm.template_review.four_eyes.${method}`, args: { name: frm.doc.name, ...args } })
 				.then(() => frm.reload_doc());
 		frm.set_intro(__("Review: {0}", [__(state)]), state.startsWith("Approved") ? "green" : "orange");
 		if (["Draft", "Changes Requested"].includes(state)) {

@@ -5,9 +5,10 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from humane_crm import app_fields
-from humane_crm.actions import by_action
+from humane_crm.constants import CRM_RECORDS
 from humane_crm.exceptions import ComplaintError
+from humane_crm.permissions import app_fields
+from humane_crm.utils.actions import by_action
 
 # Set only by the complaint's actions (confirm, tick, reply, resolve, dismiss) and by spotting; the
 # status has its own guard below. The answers are what the gate on a reply reads.
@@ -45,22 +46,12 @@ class Complaint(Document):
 		self.status_moves_only_by_actions()
 		self.answers_only_by_actions()
 		if not self.complaint_owner:
-			from humane_crm import people
+			from humane_crm.people import identities
 
-			self.complaint_owner = people.record_owner(self.reference_doctype, self.reference_name)
-
-	def on_change(self):
-		from humane_crm import complaints
-
-		# Now, and again once committed: another request may have counted in between.
-		complaints.clear_cache()
-		frappe.db.after_commit.add(complaints.clear_cache)
-
-	def on_trash(self):
-		self.on_change()
+			self.complaint_owner = identities.record_owner(self.reference_doctype, self.reference_name)
 
 	def only_crm_records(self):
-		if self.reference_doctype not in ("CRM Lead", "CRM Deal"):
+		if self.reference_doctype not in CRM_RECORDS:
 			frappe.throw(
 				_("A complaint belongs to a CRM Lead or a CRM Deal."),
 				exc=ComplaintError,

@@ -4,8 +4,15 @@
 import frappe
 
 from humane_crm.humane_crm.doctype.contact_attempt.contact_attempt import LedgerIsAppendOnlyError
-from humane_crm.tests import attempts, make_lead, make_user, send_email
-from humane_crm.tests.test_do_not_contact import AGENT, HumaneTestCase, new_email
+from humane_crm.tests.utils import (
+	AGENT,
+	HumaneTestCase,
+	attempts,
+	make_lead,
+	make_user,
+	new_email,
+	send_email,
+)
 
 
 class TestContactAttempt(HumaneTestCase):

@@ -5,9 +5,10 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from humane_crm import inputs, rules
+from humane_crm.cadence import rules
 from humane_crm.exceptions import InvalidRuleError
 from humane_crm.policy.cadence import MAX_ATTEMPTS, MAX_LOOK_BACK, length_problems, validate_rule
+from humane_crm.utils import inputs
 
 
 def problem_sentences() -> dict[str, str]:
@@ -83,9 +84,3 @@ class ContactCadenceRule(Document):
 				title=_("Unknown status"),
 			)
 		self.statuses = "\n".join(lines)
-
-	def on_update(self):
-		rules.rule_changed()
-
-	def on_trash(self):
-		rules.rule_changed()

@@ -6,13 +6,15 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import get_datetime
 
-from humane_crm import app_fields, clock, people
+from humane_crm.constants import PREFERENCE_MANAGERS
 from humane_crm.exceptions import InvalidPreferenceError, PreferenceLockedError
+from humane_crm.people import identities
+from humane_crm.permissions import app_fields
 from humane_crm.policy import preferences as core
 from humane_crm.policy.preferences import CHANNEL_FIELDS, CUSTOMER_SOURCES, STRICTNESS  # noqa: F401
+from humane_crm.utils import clock
 
 # Who may relax what the customer asked for themselves.
-MANAGER_ROLES = ("Sales Manager", "Cadence Manager")
 # Set only by the app: the keys (learnt from the person's records, `ledger.person_for`) and who set
 # the status and when (stamped below).
 APP_FIELDS = ("identities", "status_set_by", "status_set_on")
@@ -57,7 +59,7 @@ class ContactPreference(Document):
 		seen = set()
 		for row in list(self.identities):
 			value = (row.identity or "").strip()
-			key = people.email_key(value) or people.phone_key(value)
+			key = identities.email_key(value) or identities.phone_key(value)
 			if not key:
 				frappe.throw(
 					_("Row {0}: “{1}” is neither an email address nor a phone number.").format(
@@ -111,7 +113,7 @@ class ContactPreference(Document):
 		before = self.get_doc_before_save()
 		if not before or before.source not in CUSTOMER_SOURCES or not relaxes(before, self):
 			return
-		if self.flags.by_the_customer or set(MANAGER_ROLES) & set(frappe.get_roles()):
+		if self.flags.by_the_customer or set(PREFERENCE_MANAGERS) & set(frappe.get_roles()):
 			return
 		frappe.throw(
 			_(

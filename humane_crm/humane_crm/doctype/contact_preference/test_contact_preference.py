@@ -4,7 +4,7 @@
 import frappe
 
 from humane_crm.exceptions import InvalidPreferenceError
-from humane_crm.tests.test_do_not_contact import HumaneTestCase, new_email
+from humane_crm.tests.utils import HumaneTestCase, new_email
 
 
 class TestContactPreference(HumaneTestCase):
@@ -63,8 +63,7 @@ class TestContactPreference(HumaneTestCase):
 				self.assertIn("Contact", str(refused.exception))
 
 	def test_agents_may_not_delete_a_person(self):
-		from humane_crm.tests import make_user
-		from humane_crm.tests.test_do_not_contact import AGENT
+		from humane_crm.tests.utils import AGENT, make_user
 
 		doc = self.new(new_email()).insert()
 		make_user(AGENT, "Sales User")

@@ -3,7 +3,7 @@
 
 import frappe
 
-from humane_crm.tests.test_do_not_contact import HumaneTestCase
+from humane_crm.tests.utils import HumaneTestCase
 
 
 class TestContactPreferenceKey(HumaneTestCase):

@@ -5,7 +5,7 @@ import frappe
 
 from humane_crm.exceptions import ChecklistConflictError
 from humane_crm.tests.test_complaints import ComplaintTestCase
-from humane_crm.tests.test_do_not_contact import AGENT
+from humane_crm.tests.utils import AGENT
 
 
 class TestEmpathyChecklist(ComplaintTestCase):

@@ -6,8 +6,8 @@ from frappe import _
 from frappe.model import no_value_fields
 from frappe.model.document import Document
 
-from humane_crm.actions import by_action
 from humane_crm.exceptions import HeldMessageError
+from humane_crm.utils.actions import by_action
 
 EDITABLE_WHILE_HELD = ("recipients", "cc", "bcc", "subject", "content")
 
@@ -48,19 +48,19 @@ class HeldMessage(Document):
 
 	@frappe.whitelist()
 	def release(self):
-		from humane_crm import held
+		from humane_crm.held import release
 
-		return held.release(self)
+		return release.release(self)
 
 	@frappe.whitelist()
 	def discard(self, reason: str):
-		from humane_crm import held
+		from humane_crm.held import release
 
-		return held.discard(self, reason)
+		return release.discard(self, reason)
 
 
 def has_permission(doc, ptype=None, user=None):
 	"""Agents see and act on held messages only for records they can read."""
-	from humane_crm import held
+	from humane_crm.held import release
 
-	return held.may_access(doc, user)
+	return release.may_access(doc, user)

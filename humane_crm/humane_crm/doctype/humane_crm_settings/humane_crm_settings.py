@@ -17,11 +17,3 @@ class HumaneCRMSettings(Document):
 					),
 					title=_("Unknown region"),
 				)
-
-	def on_update(self):
-		from humane_crm import held, scope
-		from humane_crm.people import clear_region_cache
-
-		clear_region_cache()
-		held.clear_cache()
-		scope.clear_cache()

@@ -3,7 +3,7 @@
 
 import frappe
 
-from humane_crm.tests.test_do_not_contact import HumaneTestCase
+from humane_crm.tests.utils import HumaneTestCase
 
 
 class TestHumaneCRMSettings(HumaneTestCase):
@@ -11,7 +11,7 @@ class TestHumaneCRMSettings(HumaneTestCase):
 		self.assertEqual(frappe.db.get_single_value("Humane CRM Settings", "reply_window_hours"), 72)
 
 	def test_region_is_validated_and_used_for_national_numbers(self):
-		from humane_crm import people
+		from humane_crm.people import identities
 
 		settings = frappe.get_single("Humane CRM Settings")
 		settings.default_region = "zz"
@@ -20,7 +20,7 @@ class TestHumaneCRMSettings(HumaneTestCase):
 		settings = frappe.get_single("Humane CRM Settings")
 		settings.default_region = "gb"
 		settings.save()
-		self.assertEqual(people.phone_key("020 7946 0018"), "+442079460018")
+		self.assertEqual(identities.phone_key("020 7946 0018"), "+442079460018")
 		settings.default_region = "US"
 		settings.save()
-		self.assertEqual(people.phone_key("(415) 555-0100"), "+14155550100")
+		self.assertEqual(identities.phone_key("(415) 555-0100"), "+14155550100")

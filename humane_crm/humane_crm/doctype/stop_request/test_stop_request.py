@@ -4,7 +4,7 @@
 import frappe
 
 from humane_crm.exceptions import StopRequestError
-from humane_crm.tests import IntegrationTestCase
+from humane_crm.tests.utils import IntegrationTestCase
 
 
 class TestStopRequest(IntegrationTestCase):

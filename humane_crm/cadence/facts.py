@@ -1,0 +1,360 @@
+"""The shell around the one decision: gather the facts, ask the core, keep what it said.
+
+`fetch_facts` is the only place facts are read for a decision: every Contact Preference holding
+any of the people's keys, with its Contact Attempts since the furthest any rule looks back (an
+index range read on (person, timestamp)) — one joined query for a check. On the send path the
+same facts are read with row locks on each person, which serialises checks and ledger writes per
+person: two agents sending to one person at the same instant cannot both pass a cap.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import frappe
+
+from humane_crm.cadence import rules
+from humane_crm.constants import CRM_RECORDS, DEFAULT_REPLY_WINDOW_HOURS
+from humane_crm.exceptions import UnknownChannelError
+from humane_crm.people import identities
+from humane_crm.policy import decision as core
+from humane_crm.policy.cadence import UTC, Attempt, zone_or
+from humane_crm.utils import clock, inputs
+
+CHANNEL_FIELDS = {
+	"Email": "opt_out_email",
+	"Call": "opt_out_call",
+	"SMS": "opt_out_sms",
+	"WhatsApp": "opt_out_whatsapp",
+}
+COUNTED = ("Allowed", "Warned", "Overridden")  # outbound outcomes that count against caps
+CONVERSATIONS = ("Received", "Conversation")  # the person wrote or called in, or a call was completed
+
+
+@dataclass
+class PersonVerdict:
+	keys: frozenset
+	decision: core.Decision
+	persons: list[str] = field(default_factory=list)  # Contact Preference names holding these keys
+	title: str | None = None  # the person's name, as their Contact Preference knows them
+	zone: ZoneInfo | None = None
+	zone_source: str = "site"  # record, phone or site
+	inputs: dict = field(default_factory=dict, repr=False)  # what the core decided on
+
+	def redecide(self, **changes) -> PersonVerdict:
+		inputs = {**self.inputs, **changes}
+		return PersonVerdict(
+			self.keys, core.decide(**inputs), self.persons, self.title, self.zone, self.zone_source, inputs
+		)
+
+
+@dataclass
+class Verdict:
+	channel: str
+	decision: core.Decision
+	people: list[PersonVerdict]
+	record: identities.RecordFacts | None = None
+
+	@property
+	def allowed(self) -> bool:
+		return self.decision.allowed
+
+	def recombine(self, people_: list[PersonVerdict]) -> Verdict:
+		return Verdict(self.channel, core.strictest([p.decision for p in people_]), people_, self.record)
+
+
+def normalize_channel(channel) -> str:
+	"""'email', 'EMAIL', 'Email' → 'Email'; anything else (a number, a list, null) is a clear error."""
+	if isinstance(channel, str):
+		wanted = channel.strip().lower()
+		for known in core.CHANNELS:
+			if wanted == known.lower():
+				return known
+	frappe.throw(
+		frappe._("Unknown channel {0}. Use one of: {1}.").format(
+			frappe.bold(inputs.shown(channel)), ", ".join(core.CHANNELS)
+		),
+		exc=UnknownChannelError,
+		title=frappe._("Unknown channel"),
+	)
+
+
+def reply_window() -> timedelta:
+	hours = frappe.db.get_single_value("Humane CRM Settings", "reply_window_hours")
+	return timedelta(hours=DEFAULT_REPLY_WINDOW_HOURS if hours is None else hours)
+
+
+# What a decision reads of a person's Contact Preference. Only one that says something (paused,
+# Do Not Contact, or opted out of a channel) is sent whole; an open one without opt-outs is NULL.
+PREFERENCE_JSON = """if(p.status = 'Open'
+		and not (p.opt_out_email or p.opt_out_call or p.opt_out_sms or p.opt_out_whatsapp), null,
+	json_object('status', p.status, 'paused_until', p.paused_until, 'reason', p.reason,
+		'source', p.source, 'status_set_by', p.status_set_by, 'status_set_on', p.status_set_on,
+		'opt_out_email', p.opt_out_email, 'opt_out_call', p.opt_out_call, 'opt_out_sms', p.opt_out_sms,
+		'opt_out_whatsapp', p.opt_out_whatsapp))"""
+BATCH_KEYS = 10_000  # keys per query of a check (≈ 0.4 MB of query text)
+# What a decision needs of a ledger row, and what its explanation adds (who made each counted
+# touch, and on which record), in the order `_decide_one` reads them. (The time is read as text
+# on every path: Python's fromisoformat parses it several times faster than the driver does.)
+LEDGER_FIELDS = (
+	"a.name",
+	"cast(a.`timestamp` as char)",
+	"a.channel",
+	"a.direction",
+	"a.outcome",
+	"a.agent",
+	"a.reference_name",
+)
+
+
+@dataclass
+class OnRecord:
+	"""What is on record about one person: their Contact Preference and its ledger since a time."""
+
+	name: str
+	title: str | None
+	preference: dict | None  # the preference's fields when it says something, else None
+	ledger: list  # rows of LEDGER_FIELDS
+
+
+def fetch_facts(keys: set[str], since, lock: bool = False) -> dict[str, OnRecord]:
+	"""key → what is on record about the person holding it, with their ledger rows since `since`.
+
+	Read-only (a check): one query, a row per key: an index read on identity, the preference by
+	its primary key, and its ledger as one JSON array built by a range read on (person, timestamp).
+	A row per key rather than per ledger row keeps a batch of 10 000 people to 10 000 rows, and
+	the driver decodes five columns where it decoded twenty.
+
+	On the send path (`lock`): the same facts by three single-table locking reads, which see what
+	other transactions committed meanwhile (in a joined locking read MariaDB returned a stale view
+	of the joined attempts table). The person rows are the serialisation point (`for update`); key
+	rows are locked in share mode only (see `ledger.person_for` for why).
+	"""
+	if not keys:
+		return {}
+	if lock:
+		return _fetch_locked(keys, since)
+	out = {}
+	ordered = sorted(keys)
+	# A query per BATCH_KEYS keys keeps a mass send of any size under MariaDB's packet limit.
+	for start in range(0, len(ordered), BATCH_KEYS):
+		rows = frappe.db.sql(
+			f"""
+			select k.identity, p.name, p.person_name, {PREFERENCE_JSON},
+				(select json_arrayagg(json_array({", ".join(LEDGER_FIELDS)})) from `tabContact Attempt` a
+				where a.person = p.name and a.`timestamp` >= %(since)s)
+			from `tabContact Preference Key` k
+			join `tabContact Preference` p on p.name = k.parent
+			where k.parenttype = 'Contact Preference' and k.identity in %(keys)s
+			""",
+			{"keys": tuple(ordered[start : start + BATCH_KEYS]), "since": since},
+		)
+		for identity, name, title, preference, ledger in rows:
+			out[identity] = OnRecord(
+				name,
+				title,
+				json.loads(preference) if preference else None,
+				_ledger_rows(ledger, name, since) if ledger else [],
+			)
+	return out
+
+
+def _ledger_rows(text: str, person: str, since) -> list:
+	"""The JSON array of a person's ledger rows; read row by row should MariaDB have cut it short
+	(`group_concat_max_len` bounds JSON_ARRAYAGG; a cut array is not valid JSON)."""
+	try:
+		return json.loads(text)
+	except ValueError:
+		return [
+			list(r)
+			for r in frappe.db.sql(
+				f"select {', '.join(LEDGER_FIELDS)} from `tabContact Attempt` a where a.person = %s and a.`timestamp` >= %s",
+				(person, since),
+			)
+		]
+
+
+def _fetch_locked(keys: set[str], since) -> dict[str, OnRecord]:
+	held = frappe.db.sql(
+		"""select identity, parent from `tabContact Preference Key`
+		where parenttype = 'Contact Preference' and identity in %(keys)s lock in share mode""",
+		{"keys": tuple(keys)},
+	)
+	persons = tuple(sorted({parent for _identity, parent in held}))
+	if not persons:
+		return {}
+	prefs = frappe.db.sql(
+		f"""select p.name, p.person_name, {PREFERENCE_JSON} from `tabContact Preference` p
+		where p.name in %(persons)s order by p.name for update""",
+		{"persons": persons},
+	)
+	ledger = frappe.db.sql(
+		f"""select a.person, {", ".join(LEDGER_FIELDS)} from `tabContact Attempt` a
+		where a.person in %(persons)s and a.`timestamp` >= %(since)s lock in share mode""",
+		{"persons": persons, "since": since},
+	)
+	by_person: dict[str, list] = {}
+	for person, *row in ledger:
+		by_person.setdefault(person, []).append(row)
+	records = {
+		name: OnRecord(name, title, json.loads(preference) if preference else None, by_person.get(name, []))
+		for name, title, preference in prefs
+	}
+	return {identity: records[parent] for identity, parent in held if parent in records}
+
+
+def to_preference(name: str, row: dict) -> core.Preference:
+	return core.Preference(
+		name=name,
+		status=row["status"],
+		paused_until=clock.aware(row["paused_until"]),
+		opted_out=frozenset(ch for ch, f in CHANNEL_FIELDS.items() if row.get(f)),
+		reason=row["reason"],
+		source=row["source"],
+		set_by=row["status_set_by"],
+		set_on=clock.aware(row["status_set_on"]),
+	)
+
+
+def person_zone(
+	keys: frozenset, record: identities.RecordFacts | None, site: ZoneInfo
+) -> tuple[ZoneInfo, str]:
+	"""The person's zone: the record's Time Zone, else their phone number's (if only one), else the site's."""
+	if record and record.time_zone and any(keys & p for p in record.people):
+		return zone_or(record.time_zone, site), "record"
+	from_phone = identities.phone_zone(keys)
+	if from_phone:
+		return zone_or(from_phone, site), "phone"
+	return site, "site"
+
+
+def decide_for_people(
+	persons: list[frozenset],
+	channel: str,
+	now=None,
+	record: identities.RecordFacts | None = None,
+	lock: bool = False,
+	roles: frozenset[str] | None = None,
+) -> Verdict:
+	"""The decision for contacting every one of `persons` (sets of keys) on `channel`: one read
+	of what is on record about all of them (`fetch_facts`), then the core for each."""
+	channel = normalize_channel(channel)
+	window = reply_window()
+	active = rules.enabled_rules()
+	horizon = max([window, *(r.horizon for r in active)])
+	keys = set().union(*persons) if persons else set()
+	on_record = fetch_facts(keys, clock.naive((now or clock.now()) - horizon), lock=lock)
+	# Read the clock after the (possibly locking) read: touches committed while this one waited
+	# for the person's lock happened before "now", and count.
+	now = now or clock.now()
+	shared = Shared(
+		channel,
+		now,
+		window,
+		active,
+		record,
+		frozenset(frappe.get_roles()) if roles is None else roles,
+		clock.site_zone(),
+		# Count the person, not the record: when a rule cares which records or statuses, read the
+		# person's leads and deals (the installed defaults do not, and cost no query here).
+		identities.crm_records(persons) if any(r.selective for r in active) else None,
+	)
+
+	def records_of(person: frozenset) -> list[OnRecord]:
+		if len(person) == 1:  # a mass send's recipients, mostly
+			found = on_record.get(next(iter(person)))
+			return [found] if found else []
+		found = {r.name: r for r in (on_record.get(k) for k in person) if r}
+		return [found[n] for n in sorted(found)]
+
+	verdicts = [_decide_one(p, records_of(p), shared) for p in persons]
+	return Verdict(channel, core.strictest([v.decision for v in verdicts]), verdicts, record)
+
+
+@dataclass
+class Shared:
+	"""What every person of one decision is decided against."""
+
+	channel: str
+	now: datetime
+	window: timedelta
+	rules: tuple
+	record: identities.RecordFacts | None
+	roles: frozenset[str]
+	site: ZoneInfo
+	crm: dict | None = None  # person → their (doctype, status) pairs, read when a rule is selective
+	memo: dict = field(default_factory=dict)  # (zone, doctype, status, records) → (decision, inputs)
+
+	def records(self, keys: frozenset, doctype: str | None, status: str | None) -> tuple:
+		"""The CRM records whose rules apply to this person: all of theirs (with the one the message
+		is filed on), or, when no rule is selective, "a CRM person" — every rule applies."""
+		if self.crm is None:
+			return ((None, None),)
+		mine = ((doctype, status),) if doctype in CRM_RECORDS else ()
+		return tuple(dict.fromkeys((*mine, *self.crm.get(keys, ()))))
+
+	def inputs(self, zone: ZoneInfo, doctype: str | None, status: str | None, **facts) -> dict:
+		"""What the core is asked, for one person in `zone` on a record of `doctype` in `status`."""
+		return {
+			"channel": self.channel,
+			"preferences": (),
+			"now": self.now,
+			"reply_window": self.window,
+			"rules": self.rules,
+			"zone": zone,
+			"doctype": doctype,
+			"status": status,
+			"roles": self.roles,
+			**facts,
+		}
+
+
+def _decide_one(keys: frozenset, records: list[OnRecord], shared: Shared) -> PersonVerdict:
+	channel, site, record = shared.channel, shared.site, shared.record
+	attempts, conversations, inbound = [], [], []
+	for on_record in records:
+		for id_, at, ch, direction, outcome, agent, reference in on_record.ledger:
+			when = datetime.fromisoformat(at).replace(tzinfo=site)
+			if direction == "Outbound" and outcome in COUNTED:
+				attempts.append(Attempt(when.astimezone(UTC), ch, agent, reference, id_))
+			if outcome in CONVERSATIONS:
+				conversations.append(when)
+			if direction == "Inbound" and outcome == "Received" and ch == channel:  # their own message
+				inbound.append(when)
+	zone, zone_source = person_zone(keys, record, site)
+	mine = record is not None and any(keys & p for p in record.people)
+	title = next((r.title for r in records if r.title), None)
+	if not title and mine:
+		title = record.title
+	doctype, status = (record.doctype, record.status) if mine else (None, None)
+	on = shared.records(keys, doctype, status)
+	# An open preference without opt-outs says nothing: the core is not asked about it.
+	preferences = tuple(to_preference(r.name, r.preference) for r in records if r.preference)
+	if attempts or conversations or inbound or preferences:
+		inputs = shared.inputs(
+			zone,
+			doctype,
+			status,
+			records=on,
+			preferences=preferences,
+			attempts=tuple(attempts),
+			conversations=tuple(conversations),
+			last_inbound_at=max(inbound) if inbound else None,
+		)
+		decision = core.decide(**inputs)
+	else:
+		# Nothing on record speaks: people alike decide alike (a mass send's common case).
+		memo_key = (zone, doctype, status, on)
+		if memo_key not in shared.memo:
+			inputs = shared.inputs(zone, doctype, status, records=on)
+			shared.memo[memo_key] = (core.decide(**inputs), inputs)
+		decision, inputs = shared.memo[memo_key]
+	return PersonVerdict(keys, decision, [r.name for r in records], title, zone, zone_source, inputs)
+
+
+def decide_for_record(doctype: str, name: str, channel: str, now=None) -> Verdict:
+	record = identities.record_facts(doctype, name)
+	return decide_for_people(list(record.people), channel, now, record=record)

@@ -1,0 +1,228 @@
+"""What /crm's Form Scripts ask the server: one call for everything a lead's or deal's header shows
+(the person's contact state, what the Contact menu may offer, the open or suggested complaint and
+its checklist, the held and refused drafts), and the few actions the API has no method for (edit,
+release and discard a held message from /crm).
+
+Every answer is decided here, not in the browser: the same permission checks and refusals as
+`humane_crm.api`, `humane_crm.complaints` and `humane_crm.held`, whose functions do the work.
+"""
+
+from __future__ import annotations
+
+import frappe
+from frappe import _
+from frappe.utils import format_date, get_fullname
+
+from humane_crm import api
+from humane_crm.cadence import facts, overrides
+from humane_crm.cadence.facts import CHANNEL_FIELDS
+from humane_crm.complaints.state import UNRESOLVED
+from humane_crm.constants import PREFERENCE_MANAGERS
+
+CUSTOMER_SOURCES = ("Customer", "Unsubscribe")
+MENU_CHANNELS = ("Email", "Call")
+
+
+@frappe.whitelist()
+def record_status(doctype: str, name: str) -> dict:
+	"""The header line, the Contact menu's state, the complaint and the held messages of a record."""
+	api.ensure_readable(doctype, name)
+	check = api.check_contact(doctype, name, "Email")
+	preference = _preference(check)
+	return {
+		"headline": headline(check, preference),
+		"tone": tone(check),
+		"check": check,
+		"preference": preference,
+		"relax": relax_state(preference),
+		"overrides": {channel: override_state(doctype, name, channel) for channel in MENU_CHANNELS},
+		"complaint": complaint_of(doctype, name),
+		"held": held_of(doctype, name),
+	}
+
+
+def headline(check: dict, preference: dict | None) -> str:
+	"""The check's own summary (the desk's headline), with who set the person's wish and when, and the
+	channels they opted out of when email is still open."""
+	line = check["summary"].rstrip(".")
+	if preference and preference["status"] != "Open" and preference.get("set_on"):
+		by = preference.get("set_by")
+		if by and by not in line:
+			line = _("{0} ({1}, by {2})").format(line, preference["set_on"], by)
+		else:  # the summary names who set it already ("set by Priya Agent"): the date only
+			line = _("{0} ({1})").format(line, preference["set_on"])
+	opted = [c for c in preference["opted_out"] if c != "Email" or check["allowed"]] if preference else []
+	if opted and check["allowed"]:
+		line = _("{0} · {1} opted out").format(line, ", ".join(_(c) for c in opted))
+	return line
+
+
+def tone(check: dict) -> str:
+	if check["outcome"] == "exempt":
+		return "blue"
+	if check["allowed"]:
+		return "orange" if check["outcome"] == "warn" else "green"
+	return "red"
+
+
+def _preference(check: dict) -> dict | None:
+	names = sorted({p for person in check.get("people") or () for p in person.get("preferences") or ()})
+	if not names:
+		return None
+	doc = frappe.get_doc("Contact Preference", names[0])
+	return {
+		"name": doc.name,
+		"status": doc.status,
+		"paused_until": str(doc.paused_until) if doc.paused_until else None,
+		"source": doc.source,
+		"reason": doc.reason,
+		"set_by": get_fullname(doc.status_set_by) if doc.status_set_by else None,
+		"set_on": format_date(doc.status_set_on, "medium") if doc.status_set_on else None,
+		"opted_out": [c for c, f in CHANNEL_FIELDS.items() if doc.get(f)],
+	}
+
+
+def relax_state(preference: dict | None) -> dict:
+	"""May this user allow contact again? Only a manager relaxes what the customer set themselves."""
+	customer_set = bool(
+		preference
+		and preference["source"] in CUSTOMER_SOURCES
+		and (preference["status"] != "Open" or preference["opted_out"])
+	)
+	if not customer_set or set(PREFERENCE_MANAGERS) & set(frappe.get_roles()):
+		return {"allowed": True, "customer_set": customer_set, "note": None}
+	return {
+		"allowed": False,
+		"customer_set": True,
+		"note": _("The customer set this themselves: only a Sales Manager or Cadence Manager can relax it."),
+	}
+
+
+def override_state(doctype: str, name: str, channel: str) -> dict:
+	"""Is an override needed and possible on this channel, and who may take one?"""
+	verdict = facts.decide_for_record(doctype, name, channel)
+	if verdict.allowed:
+		return {
+			"needed": False,
+			"possible": False,
+			"note": _("Contact is allowed now; no override is needed."),
+		}
+	if overrides.may_override(verdict):
+		return {"needed": True, "possible": True, "note": None}
+	return {"needed": True, "possible": False, "note": overrides.refusal_to_grant(verdict)}
+
+
+def complaint_of(doctype: str, name: str) -> dict | None:
+	"""The record's unresolved complaint (Suggested, Open, Responded, Follow-up Due), if any."""
+	found = frappe.get_all(
+		"Complaint",
+		filters={"reference_doctype": doctype, "reference_name": name, "status": ("in", UNRESOLVED)},
+		pluck="name",
+		order_by="creation desc",
+		limit=1,
+	)
+	if not found:
+		return None
+	from humane_crm.complaints.state import state
+
+	doc = frappe.get_doc("Complaint", found[0])
+	task = doc.follow_up_task and frappe.db.get_value(
+		"CRM Task", doc.follow_up_task, ["title", "status", "due_date"], as_dict=True
+	)
+	return {
+		**state(doc),
+		"summary": doc.summary,
+		"why": doc.matched_phrases,
+		"items": [
+			{
+				"idx": r.idx,
+				"prompt": r.prompt,
+				"guidance": r.guidance,
+				"required": bool(r.required),
+				"ticked": bool(r.ticked),
+				"ticked_by": get_fullname(r.ticked_by) if r.ticked_by else None,
+				"note": r.note,
+			}
+			for r in doc.answers
+		],
+		"task": {"status": task.status, "title": task.title, "due": str(task.due_date)} if task else None,
+	}
+
+
+def held_of(doctype: str, name: str) -> list[dict]:
+	"""The record's held and refused drafts still waiting for a human. Their HTML is shown in an
+	editable box in /crm: an automated draft may carry anything, so scripts and event handlers are
+	taken out before it reaches the agent's browser (Frappe's own sanitiser)."""
+	from frappe.utils.html_utils import sanitize_html
+
+	drafts = frappe.get_all(
+		"Held Message",
+		filters={"reference_doctype": doctype, "reference_name": name, "status": "Held"},
+		fields=["name", "subject", "held_because", "held_on", "recipients", "cc", "bcc", "content", "source"],
+		order_by="held_on desc",
+	)
+	for draft in drafts:
+		draft.content = sanitize_html(draft.content or "", always_sanitize=True)
+	return drafts
+
+
+# Held messages, from /crm
+# ------------------
+
+
+@frappe.whitelist(methods=["POST"])
+def save_held(name: str, recipients: str, subject: str, content: str) -> dict:
+	"""Edit a held message (its recipients, subject and words), as the desk form would."""
+	doc = _held(name)
+	doc.update({"recipients": recipients, "subject": subject, "content": content})
+	doc.save()
+	return {"name": doc.name, "status": doc.status}
+
+
+@frappe.whitelist(methods=["POST"])
+def release_held(name: str) -> dict:
+	return _held(name).release()
+
+
+@frappe.whitelist(methods=["POST"])
+def discard_held(name: str, reason: str) -> dict:
+	return _held(name).discard(reason)
+
+
+def _held(name: str):
+	if not name or not frappe.db.exists("Held Message", name):
+		frappe.throw(_("There is no held message {0}.").format(name), exc=frappe.DoesNotExistError)
+	doc = frappe.get_doc("Held Message", name)
+	doc.check_permission("write")
+	return doc
+
+
+# Templates
+# ------------------
+
+
+@frappe.whitelist()
+def template_states() -> list[dict]:
+	"""The email templates this user may read, with their review state (a pointer for /crm, whose
+	template settings do not show it)."""
+	frappe.has_permission("Email Template", "read", throw=True)
+	rows = frappe.get_list(
+		"Email Template",
+		fields=[
+			"name",
+			"enabled",
+			"humane_review_state",
+			"humane_reviewed_by",
+			"humane_review_comment",
+			"owner",
+		],
+		order_by="modified desc",
+		limit_page_length=50,
+	)
+	for row in rows:
+		row["state"] = _(row.pop("humane_review_state") or "Draft")
+		row["reviewed_by"] = (
+			get_fullname(row.pop("humane_reviewed_by")) if row.get("humane_reviewed_by") else None
+		)
+		row["mine"] = row.pop("owner") == frappe.session.user
+	return rows

@@ -1,0 +1,222 @@
+"""Who a record or a message reaches: identity keys gathered from CRM records.
+
+A person is the set of keys one human is known by. A lead is one person; a deal is its own person
+plus each of its contacts; a Contact is one person. A recipient address or number that belongs to
+one of the record's people stands for all of that person's keys, so a deal whose phone is written
+in another format reaches the same Contact Preference as the lead it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import frappe
+
+from humane_crm.constants import CRM_RECORDS
+from humane_crm.policy.identity import (
+	is_email_key,
+	normalize_email,
+	normalize_phone,
+	person_keys,
+	phone_time_zones,
+)
+from humane_crm.utils import cache
+
+Person = frozenset  # of identity keys
+
+
+def default_region() -> str | None:
+	"""The region for phone numbers written without a country code (kept until Humane CRM Settings
+	or System Settings change: `utils.cache`)."""
+	return cache.kept(cache.DEFAULT_REGION, _read_region) or None
+
+
+def _read_region() -> str:
+	region = frappe.db.get_single_value("Humane CRM Settings", "default_region")
+	if not region:
+		country = frappe.db.get_single_value("System Settings", "country")
+		region = frappe.db.get_value("Country", country, "code") if country else None
+	return (region or "").upper()
+
+
+def email_key(value: str | None) -> str | None:
+	return normalize_email(value)
+
+
+def phone_key(value: str | None) -> str | None:
+	return normalize_phone(value, default_region())
+
+
+def keys_of(emails=(), phones=()) -> Person:
+	return person_keys(emails, phones, default_region())
+
+
+@dataclass(frozen=True)
+class RecordFacts:
+	"""What a CRM record says about who it reaches: its people, its status and its time zone."""
+
+	doctype: str | None = None
+	name: str | None = None
+	people: tuple[Person, ...] = ()
+	status: str | None = None
+	time_zone: str | None = None
+	title: str | None = None
+
+
+TIME_ZONE_FIELD = "humane_time_zone"
+
+
+def record_facts(doctype: str | None, name: str | None) -> RecordFacts:
+	"""The people a CRM record stands for (none for any other record), with its status and zone."""
+	gather = _GATHERERS.get(doctype) if (doctype and name) else None
+	if not gather:
+		return RecordFacts(doctype, name)
+	return gather(name)
+
+
+def record_people(doctype: str | None, name: str | None) -> list[Person]:
+	return list(record_facts(doctype, name).people)
+
+
+def _row(doctype: str, name: str, *fields: str) -> frappe._dict | None:
+	"""One record's fields (those the doctype has), by a plain parameterised query: this runs for
+	every outbound touch, and frappe.db.get_value's field parsing costs more than the read."""
+	cache = frappe.local.cache.setdefault("humane_crm_fields", {})
+	if doctype not in cache:
+		meta = frappe.get_meta(doctype)
+		cache[doctype] = ", ".join(f"`{f}`" for f in fields if meta.has_field(f))
+	rows = frappe.db.sql(f"select {cache[doctype]} from `tab{doctype}` where name = %s", name, as_dict=True)
+	return rows[0] if rows else None
+
+
+def _lead(name: str) -> RecordFacts:
+	row = _row("CRM Lead", name, "email", "mobile_no", "phone", "status", "lead_name", TIME_ZONE_FIELD)
+	if not row:
+		return RecordFacts("CRM Lead", name)
+	person = keys_of([row.email], [row.mobile_no, row.phone])
+	return RecordFacts(
+		"CRM Lead", name, (person,) if person else (), row.status, row.get(TIME_ZONE_FIELD), row.lead_name
+	)
+
+
+def _deal(name: str) -> RecordFacts:
+	row = _row(
+		"CRM Deal", name, "email", "mobile_no", "phone", "lead", "status", "lead_name", TIME_ZONE_FIELD
+	)
+	if not row:
+		return RecordFacts("CRM Deal", name)
+	# The lead a deal was converted from is the same human as the deal's own person.
+	own = keys_of([row.email], [row.mobile_no, row.phone]).union(
+		*(_lead(row.lead).people if row.lead else ())
+	)
+	people = [own] if own else []
+	contacts = frappe.get_all(
+		"CRM Contacts", filters={"parent": name, "parenttype": "CRM Deal"}, pluck="contact"
+	)
+	people.extend(p for p in contact_people(contacts) if p not in people)
+	return RecordFacts("CRM Deal", name, tuple(people), row.status, row.get(TIME_ZONE_FIELD), row.lead_name)
+
+
+def contact_people(contacts: list[str]) -> list[Person]:
+	"""The person each Contact is, in two queries however many contacts (a deal's are read on every send)."""
+	contacts = [c for c in contacts if c]
+	if not contacts:
+		return []
+	emails, phones = {}, {}
+	for parent, email in frappe.db.sql(
+		"select parent, email_id from `tabContact Email` where parenttype = 'Contact' and parent in %s",
+		[contacts],
+	):
+		emails.setdefault(parent, []).append(email)
+	for parent, phone in frappe.db.sql(
+		"select parent, phone from `tabContact Phone` where parenttype = 'Contact' and parent in %s",
+		[contacts],
+	):
+		phones.setdefault(parent, []).append(phone)
+	people = (keys_of(emails.get(c, ()), phones.get(c, ())) for c in contacts)
+	return [p for p in people if p]
+
+
+def _contact(name: str) -> RecordFacts:
+	if not name:
+		return RecordFacts("Contact", name)
+	return RecordFacts(
+		"Contact",
+		name,
+		tuple(contact_people([name])),
+		None,
+		None,
+		frappe.db.get_value("Contact", name, "full_name"),
+	)
+
+
+_GATHERERS = {"CRM Lead": _lead, "CRM Deal": _deal, "Contact": _contact}
+
+
+def crm_records(persons) -> dict[Person, tuple[tuple[str, str | None], ...]]:
+	"""Each person's leads and deals as (doctype, status) pairs, in two queries however many
+	people: leads by their (indexed) email, deals by the lead they came from. (Phone numbers and a
+	deal's contacts are not read: CRM does not index them.)"""
+	emails = {k for p in persons for k in p if is_email_key(k)}
+	if not emails:
+		return {}
+	leads = frappe.db.sql(
+		"select name, lower(email), status from `tabCRM Lead` where email in %s", [tuple(emails)]
+	)
+	deals = (
+		frappe.db.sql("select lead, status from `tabCRM Deal` where lead in %s", [tuple(r[0] for r in leads)])
+		if leads
+		else ()
+	)
+	deals_of: dict[str, list] = {}
+	for lead, status in deals:
+		deals_of.setdefault(lead, []).append(("CRM Deal", status))
+	of_email: dict[str, list] = {}
+	for lead, email, status in leads:
+		of_email.setdefault(email, []).extend([("CRM Lead", status), *deals_of.get(lead, ())])
+	found = {}
+	for person in persons:
+		pairs = [pair for key in sorted(person) for pair in of_email.get(key, ())]
+		if pairs:
+			found[person] = tuple(dict.fromkeys(pairs))
+	return found
+
+
+def reached(contact_keys: list[str], people: list[Person]) -> list[Person]:
+	"""The people reached by these addresses or numbers, given the record's people.
+
+	An address that belongs to one of the record's people stands for all of that person's keys;
+	any other address is a person of its own.
+	"""
+	out: list[Person] = []
+	for key in contact_keys:
+		match = [p for p in people if key in p]
+		person = frozenset().union(*match) if match else frozenset({key})
+		if person not in out:
+			out.append(person)
+	return out
+
+
+def record_owner(doctype: str | None, name: str | None) -> str | None:
+	"""Who a lead or deal belongs to: its lead or deal owner, else whoever created it."""
+	if doctype not in CRM_RECORDS or not name:
+		return None
+	owner_field = "lead_owner" if doctype == "CRM Lead" else "deal_owner"
+	row = frappe.db.get_value(doctype, name, [owner_field, "owner"], as_dict=True)
+	return (row.get(owner_field) or row.owner) if row else None
+
+
+def display_name(doctype: str | None, name: str | None) -> str | None:
+	if not (doctype and name) or doctype not in _GATHERERS:
+		return None
+	title_field = {"CRM Lead": "lead_name", "CRM Deal": "lead_name", "Contact": "full_name"}[doctype]
+	return frappe.db.get_value(doctype, name, title_field) or name
+
+
+def phone_zone(keys) -> str | None:
+	"""The person's zone from their phone numbers, when `phonenumbers` gives exactly one."""
+	zones = set()
+	for key in keys:
+		if not is_email_key(key):
+			zones.update(phone_time_zones(key))
+	return zones.pop() if len(zones) == 1 else None
