@@ -192,10 +192,7 @@ def refusal(verdict: Verdict, overridable: bool = False) -> str:
 			lines.append(sentence(reason, person))
 	lines.append(next_contact(verdict))
 	kinds = {r.kind for r in verdict.decision.blocking}
-	needs_reason = any(
-		r.rule and r.rule.enforcement == cadence.REASON_RULE for r in verdict.decision.blocking
-	)
-	if needs_reason and overridable:
+	if core.needs_reason(verdict.decision) and overridable:
 		lines.append(
 			_(
 				"To send it anyway, give your reason with “Override next contact” on the record, then send again."

@@ -234,3 +234,63 @@ def strictest(decisions: list[Decision]) -> Decision:
 	outcome = max((d.outcome for d in decisions), key=_SEVERITY.__getitem__)
 	reasons = tuple(r for d in decisions for r in d.reasons)
 	return Decision(outcome, reasons, next_allowed_time(reasons) if outcome == BLOCK else None)
+
+
+# What a refusal is called, what the ledger keeps: rules the shell used to hold
+# ------------------
+
+# A refusal is named for the strongest reason that blocked: the customer's own wishes first.
+LIMIT = "limit"  # a cap, a gap or a cool-off
+REFUSAL_PRECEDENCE = (
+	(DO_NOT_CONTACT_REASON, DO_NOT_CONTACT_REASON),
+	(OPTED_OUT_REASON, OPTED_OUT_REASON),
+	(PAUSED_REASON, PAUSED_REASON),
+	(cadence.CAP, LIMIT),
+	(cadence.GAP, LIMIT),
+	(cadence.COOL_OFF, LIMIT),
+	(cadence.QUIET_HOURS, cadence.QUIET_HOURS),
+)
+CUSTOMER_WISHES = (DO_NOT_CONTACT_REASON, OPTED_OUT_REASON, PAUSED_REASON)
+
+
+def refusal_kind(decision: Decision) -> str | None:
+	"""The name of a refusal: the strongest kind of reason that blocked (None: none known)."""
+	kinds = {r.kind for r in decision.blocking}
+	return next((name for kind, name in REFUSAL_PRECEDENCE if kind in kinds), None)
+
+
+def needs_reason(decision: Decision) -> bool:
+	"""Would a reason let it through? Only when an "Allow with reason" rule blocks and none of the
+	customer's own wishes does (those are never overridden)."""
+	blocking = decision.blocking
+	return any(
+		r.rule is not None and r.rule.enforcement == cadence.REASON_RULE for r in blocking
+	) and not any(r.kind in CUSTOMER_WISHES for r in blocking)
+
+
+# The ledger's outcomes, and which count.
+LEDGER_OUTCOMES = {
+	ALLOW: "Allowed",
+	WARN: "Warned",
+	BLOCK: "Blocked",
+	EXEMPT: "Exempt",
+	OVERRIDE: "Overridden",
+}
+COUNTED = ("Allowed", "Warned", "Overridden")  # outbound touches that count against caps
+CONVERSATIONS = ("Received", "Conversation")  # the person wrote or called in, or a call was completed
+
+
+def ledger_outcome(decision: Decision, already_happened: bool = False) -> str:
+	"""What the ledger writes for a touch. A touch that already happened (a call logged after it was
+	made) cannot be refused: a blocked one is kept as Warned, and counts."""
+	if decision.outcome == BLOCK and already_happened:
+		return "Warned"
+	return LEDGER_OUTCOMES[decision.outcome]
+
+
+def counts_against_caps(direction: str, outcome: str) -> bool:
+	return direction == "Outbound" and outcome in COUNTED
+
+
+def is_conversation(outcome: str) -> bool:
+	return outcome in CONVERSATIONS
