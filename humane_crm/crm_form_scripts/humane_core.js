@@ -119,6 +119,17 @@ function humaneCRM(env) {
 		return isNaN(d) ? iso : d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 	}
 
+	function day(iso) {
+		if (!iso) return "";
+		const d = new Date(String(iso).replace(" ", "T"));
+		return isNaN(d) ? iso : d.toLocaleDateString(undefined, { dateStyle: "medium" });
+	}
+
+	const short = (text) => {
+		const t = String(text || "").replace(/\s+/g, " ").trim();
+		return t.length > 60 ? t.slice(0, 59) + "…" : t;
+	};
+
 	function actions() {
 		if (!state) return [];
 		const s = state;
@@ -140,6 +151,15 @@ function humaneCRM(env) {
 						: __("Complaint open: checklist done, reply when ready")
 					: __("Complaint {0}: follow-up owed", [__(c.status)]);
 			out.push({ label, onClick: complaintDialog });
+		}
+		if (s.stop_request) {
+			const r = s.stop_request;
+			out.push({
+				label: r.paused_until
+					? __("Asked to stop {0}: “{1}” — paused until {2}", [day(r.heard_at), short(r.words), day(r.paused_until)])
+					: __("Asked to stop {0}: “{1}” — confirm or dismiss", [day(r.heard_at), short(r.words)]),
+				onClick: stopDialog,
+			});
 		}
 		if (s.held && s.held.length) {
 			out.push(
@@ -436,6 +456,40 @@ function humaneCRM(env) {
 				textarea(id, "note", __("How was it resolved? (required)")),
 			actions: [
 				{ label: __("Resolve"), variant: "solid", run: (v) => call("resolve", { note: required(v.note, __("Say how it was resolved.")) }, __("Complaint resolved")) },
+			],
+		});
+	}
+
+	// A customer asked to stop
+	// ------------------
+
+	function stopDialog() {
+		const r = state.stop_request;
+		const call = (method, args, message) => after(env.call("humane_crm.voice.stop." + method, { name: r.name, ...args }), message);
+		form({
+			title: __("They asked us to stop"),
+			body: (id) =>
+				`<blockquote data-humane-stop="${esc(r.name)}" style="margin:0;padding:6px 10px;border-left:3px solid #d4d4d4;white-space:pre-wrap">“${esc(
+					r.words
+				)}”</blockquote>` +
+				para(__("By {0}, {1}", [__(r.heard_on), when(r.heard_at)]), true) +
+				para(
+					r.paused_until
+						? __("Their message paused all contact until {0}, at once.", [day(r.paused_until)])
+						: __("The pause their message made has been changed since."),
+					true
+				) +
+				para(
+					__("Confirm: {0}, as they asked. Dismiss: it was not a request to stop, and contact opens again as it was before.", [r.outcome])
+				) +
+				(r.may_decide ? "" : `<p data-humane-note style="margin:0;color:#b45309">${esc(__("You cannot decide stop requests; {0} was asked to.", [r.owner || __("the record's owner")]))}</p>`) +
+				textarea(id, "reason", __("If it is not a request to stop: why (required to dismiss)")),
+			actions: [
+				{ label: __("Confirm: {0}", [r.outcome]), variant: "solid", theme: "red", run: () => call("confirm", {}, __("Confirmed: {0}", [r.outcome])) },
+				{
+					label: __("Dismiss"),
+					run: (v) => call("dismiss", { reason: required(v.reason, __("Say why this message is not a request to stop.")) }, __("Dismissed: contact is open again")),
+				},
 			],
 		});
 	}
