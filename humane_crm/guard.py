@@ -12,7 +12,7 @@ from __future__ import annotations
 import frappe
 from frappe import _
 
-from humane_crm import after_rollback, clock, contact, explain, ledger, overrides, people
+from humane_crm import after_rollback, clock, contact, explain, ledger, overrides, people, webhooks
 from humane_crm.exceptions import (
 	ChannelOptedOutError,
 	ContactLimitError,
@@ -47,9 +47,10 @@ def checks_off() -> bool:
 
 def from_a_webhook() -> bool:
 	"""Is this write a provider's webhook — Twilio, Exotel, WhatsApp — reporting what a person did?
-	Their endpoints run as Guest; an agent's session never does. (Email has its own sign:
-	Frappe's InboundMail marks what it pulled in, `flags.in_receive`.)"""
-	return frappe.session.user == "Guest"
+	Their endpoints run as Guest, and only a request the provider proved is theirs counts
+	(`humane_crm.webhooks`). (Email has its own sign: Frappe's InboundMail marks what it pulled in,
+	`flags.in_receive`.)"""
+	return webhooks.from_a_provider()
 
 
 def check_outbound(doc, channel: str, contact_keys: list[str], reference: tuple) -> contact.Verdict | None:

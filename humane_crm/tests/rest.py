@@ -43,6 +43,22 @@ class RestUser:
 		return self._send("post", f"/api/method/{method}", data=form)
 
 
+class Guest(RestUser):
+	"""Calls the site with no login and no cookies, as a provider's webhook or a visitor does."""
+
+	def __init__(self):
+		self.user, self.client = "Guest", get_test_client(use_cookies=False)
+
+	def _send(self, method: str, path: str, **kwargs):
+		from frappe.tests.test_api import make_request
+
+		return make_request(target=getattr(self.client, method), args=(path,), kwargs=kwargs)
+
+	def post_form(self, path: str, form: dict, headers: dict | None = None):
+		"""POST a form (application/x-www-form-urlencoded), as webhooks send them."""
+		return self._send("post", path, data=form, headers=headers or {})
+
+
 def message_of(response) -> str:
 	"""What the user is told: the server messages of an error response, as one string."""
 	body = response.json or {}
