@@ -21,7 +21,7 @@ after_migrate = "humane_crm.install.after_migrate"
 before_uninstall = "humane_crm.uninstall.before_uninstall"
 
 fixtures = [
-	{"dt": "Role", "filters": [["name", "in", ["Cadence Manager", "Template Reviewer"]]]},
+	{"dt": "Role", "filters": [["name", "in", ["Cadence Manager", "Template Reviewer", "SMS Gateway"]]]},
 ]
 
 # Desk

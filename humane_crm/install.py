@@ -3,7 +3,7 @@
 import click
 import frappe
 
-ROLES = ("Cadence Manager", "Template Reviewer")
+ROLES = ("Cadence Manager", "Template Reviewer", "SMS Gateway")
 
 
 def before_install():
