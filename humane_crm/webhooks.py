@@ -7,7 +7,7 @@ included) could report "the person called us" for someone who asked not to be co
 request counts only when its provider's own proof checks out:
 
 - Twilio signs every webhook (`X-Twilio-Signature`, an HMAC of the URL and the form with the
-  account's auth token): checked here, against CRM Twilio Settings.
+  account's auth token): checked here, against CRM's Twilio settings.
 - Exotel: CRM's handler checks the webhook's verify token before it writes anything.
 - frappe_whatsapp: its webhook is that app's own (it has no signature to check here).
 
@@ -35,16 +35,20 @@ def from_a_provider() -> bool:
 	return method.startswith(VERIFIED_BY_THEIR_HANDLER)
 
 
+def twilio_settings() -> str:
+	"""CRM's Twilio settings doctype: "CRM Twilio Settings" since CRM 1.3x, "Twilio Settings" before."""
+	return "CRM Twilio Settings" if frappe.db.exists("DocType", "CRM Twilio Settings") else "Twilio Settings"
+
+
 def _signed_by_twilio(request) -> bool:
 	signature = request.headers.get("X-Twilio-Signature")
-	if not signature or not frappe.db.get_single_value("CRM Twilio Settings", "enabled"):
+	settings = twilio_settings()
+	if not signature or not frappe.db.get_single_value(settings, "enabled"):
 		return False
 	from frappe.utils.password import get_decrypted_password
 	from twilio.request_validator import RequestValidator
 
-	token = get_decrypted_password(
-		"CRM Twilio Settings", "CRM Twilio Settings", "auth_token", raise_exception=False
-	)
+	token = get_decrypted_password(settings, settings, "auth_token", raise_exception=False)
 	if not token:
 		return False
 	validator = RequestValidator(token)

@@ -37,6 +37,14 @@ class RestUser:
 	def post(self, path: str, payload: dict):
 		return self._send("post", path, json=payload)
 
+	def upload(self, filename: str, content: bytes, **form):
+		"""POST /api/method/upload_file, as the desk's file uploader sends a file."""
+		import io
+
+		return self._send(
+			"post", "/api/method/upload_file", data={**form, "file": (io.BytesIO(content), filename)}
+		)
+
 	def call(self, method: str, **args):
 		"""POST /api/method/<method> with form arguments, as the desk sends them."""
 		form = {k: v if isinstance(v, str) else json.dumps(v) for k, v in args.items()}
