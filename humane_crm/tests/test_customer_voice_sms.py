@@ -22,6 +22,26 @@ def post(auth: str | None, **data):
 	return make_request(target=client.post, args=(PATH,), kwargs={"data": data, "headers": headers})
 
 
+def gateway_user(email: str, *roles: str) -> str:
+	"""A user with these roles (the SMS Gateway's by default) and API keys: `key:secret`. Also run on
+	a served site by the browser suite (tests/ui/site_side.execute), which commits."""
+	make_user(email, *(roles or ("SMS Gateway",)))
+	user = frappe.get_doc("User", email)
+	user.api_key = frappe.generate_hash(length=15)
+	secret = frappe.generate_hash(length=15)
+	user.api_secret = secret
+	user.save(ignore_permissions=True)
+	return f"{user.api_key}:{secret}"
+
+
+def forget_user(email: str) -> None:
+	"""(Frappe 15.44 refuses to delete any user on a site with a single manager: its rows, then.)"""
+	for contact in frappe.get_all("Contact Email", {"email_id": email}, pluck="parent"):
+		frappe.delete_doc("Contact", contact, force=True, ignore_permissions=True)
+	frappe.db.delete("Has Role", {"parent": email, "parenttype": "User"})
+	frappe.db.delete("User", {"name": email})
+
+
 class TestAnSMSFromTheGateway(HumaneTestCase):
 	def setUp(self):
 		super().setUp()
@@ -44,24 +64,16 @@ class TestAnSMSFromTheGateway(HumaneTestCase):
 		frappe.db.delete("Contact Preference", {"name": person})
 		frappe.db.delete("CRM Notification", {"reference_name": self.lead.name})
 		frappe.db.delete("CRM Lead", {"name": self.lead.name})
-		for user in self.users:  # (Frappe 15.44 refuses to delete any user on a site with one manager)
-			for contact in frappe.get_all("Contact Email", {"email_id": user}, pluck="parent"):
-				frappe.delete_doc("Contact", contact, force=True, ignore_permissions=True)
-			frappe.db.delete("Has Role", {"parent": user, "parenttype": "User"})
-			frappe.db.delete("User", {"name": user})
+		for user in self.users:
+			forget_user(user)
 		frappe.db.commit()
 
 	def api_user(self, *roles: str) -> str:
-		"""A user of its own with these roles and API keys; its `key:secret`."""
-		email = make_user(f"api.{frappe.generate_hash(length=8)}@example.com", *roles)
-		user = frappe.get_doc("User", email)
-		user.api_key = frappe.generate_hash(length=15)
-		secret = frappe.generate_hash(length=15)
-		user.api_secret = secret
-		user.save(ignore_permissions=True)
+		email = f"api.{frappe.generate_hash(length=8)}@example.com"
 		self.users.append(email)
+		keys = gateway_user(email, *roles)
 		frappe.db.commit()  # the request checks the key on its own connection
-		return f"{user.api_key}:{secret}"
+		return keys
 
 	def answer(self, response) -> dict:
 		frappe.db.rollback()  # a fresh snapshot: what the request committed
