@@ -20,6 +20,14 @@ ADMIN = "max.importer@example.com"  # a manager who may import: System Manager a
 FORGED = "mona.manager@example.com"
 
 
+def restrict_to(user: str, lead: str) -> str:
+	"""The User Permission that lets `user` read only her own leads (one per lead), made once."""
+	allowed = {"user": user, "allow": "CRM Lead", "for_value": lead}
+	return frappe.db.get_value("User Permission", allowed) or (
+		frappe.get_doc({"doctype": "User Permission", **allowed}).insert(ignore_permissions=True).name
+	)
+
+
 class DataImportTestCase(HumaneTestCase):
 	@classmethod
 	def setUpClass(cls):
@@ -31,9 +39,7 @@ class DataImportTestCase(HumaneTestCase):
 		cls.agent, cls.admin = RestUser(AGENT), RestUser(ADMIN)
 		cls.email = new_email("ida")
 		cls.lead = make_lead("Ida", email=cls.email, lead_owner=AGENT)
-		cls.restriction = frappe.get_doc(
-			{"doctype": "User Permission", "user": AGENT, "allow": "CRM Lead", "for_value": cls.lead.name}
-		).insert(ignore_permissions=True)
+		cls.restriction = restrict_to(AGENT, cls.lead.name)
 		frappe.set_user(AGENT)
 		set_preference(
 			"CRM Lead", cls.lead.name, "Paused", paused_until="2030-06-01 00:00:00", source="Customer"
@@ -59,7 +65,7 @@ class DataImportTestCase(HumaneTestCase):
 		frappe.db.delete("Contact Attempt", {"person": cls.person})
 		frappe.db.delete("Contact Preference Key", {"parent": cls.person})
 		frappe.db.delete("Contact Preference", cls.person)
-		frappe.db.delete("User Permission", cls.restriction.name)
+		frappe.db.delete("User Permission", cls.restriction)
 		frappe.delete_doc("CRM Lead", cls.lead.name, force=True, ignore_permissions=True)
 		complaints.clear_cache()
 		frappe.db.commit()

@@ -79,10 +79,10 @@ class TrustTestCase(HumaneTestCase):
 
 	@classmethod
 	def own_lead(cls, first_name: str, **fields):
+		from humane_crm.tests.test_trust_data_import import restrict_to
+
 		lead = make_lead(first_name, lead_owner=AGENT, **fields)
-		frappe.get_doc(
-			{"doctype": "User Permission", "user": AGENT, "allow": "CRM Lead", "for_value": lead.name}
-		).insert(ignore_permissions=True)
+		restrict_to(AGENT, lead.name)
 		cls.leads.append(lead)
 		return lead
 
