@@ -540,24 +540,64 @@ function humaneCRM(env) {
 	// ------------------
 
 	async function templates() {
-		const rows = await env.call(ns + "template_states", {});
+		const answer = await env.call(ns + "template_states", {});
+		const rows = answer.templates || [];
+		const submittable = rows.filter((r) => r.may_submit);
 		form({
 			title: __("Email templates: review state"),
-			body: () =>
-				para(__("Only approved templates can be enabled and picked in a reply. Reviews happen in the desk: {0}", ["/app/email-template"]), true) +
-				`<table style="width:100%;border-collapse:collapse">` +
-				rows
-					.map(
-						(r) =>
-							`<tr data-humane-template="${esc(r.name)}" style="border-top:1px solid #e5e5e5"><td style="padding:4px"><a href="/app/email-template/${encodeURIComponent(
-								r.name
-							)}" target="_blank">${esc(r.name)}</a>${r.mine ? " · " + esc(__("yours")) : ""}</td><td style="padding:4px">${esc(r.state)}</td><td style="padding:4px;color:#525252">${esc(
-								r.review_comment || ""
-							)}</td></tr>`
-					)
-					.join("") +
-				`</table>`,
-			actions: [{ label: __("Close"), run: () => true }],
+			size: "3xl",
+			body: (id) =>
+				para(
+					__(
+						"Only an approved template can be enabled and picked in a reply. {0} does not show a template's review state, so it is shown here; reviews happen in the desk.",
+						[answer.where]
+					),
+					true
+				) +
+				(rows.length
+					? `<table style="width:100%;border-collapse:collapse"><tr style="color:#525252;text-align:left"><th style="padding:4px">${esc(
+							__("Template")
+					  )}</th><th style="padding:4px">${esc(__("Review state"))}</th><th style="padding:4px">${esc(__("Next"))}</th></tr>` +
+					  rows
+							.map(
+								(r) =>
+									`<tr data-humane-template="${esc(r.name)}" style="border-top:1px solid #e5e5e5;vertical-align:top"><td style="padding:4px"><a href="/app/email-template/${encodeURIComponent(
+										r.name
+									)}" target="_blank">${esc(r.name)}</a>${r.mine ? " · " + esc(__("yours")) : ""}${
+										r.enabled ? " · " + esc(__("enabled")) : ""
+									}</td><td style="padding:4px" data-humane-state>${esc(r.state)}${
+										r.reviewed_by ? `<br><span style="color:#525252">${esc(__("by {0}", [r.reviewed_by]))}</span>` : ""
+									}${r.review_comment ? `<br><span style="color:#525252">“${esc(r.review_comment)}”</span>` : ""}</td><td style="padding:4px;color:#525252">${esc(
+										r.next
+									)}</td></tr>`
+							)
+							.join("") +
+					  `</table>`
+					: para(__("No email templates yet."), true)) +
+				(submittable.length
+					? select(
+							id,
+							"template",
+							__("Submit one of your templates for review"),
+							submittable.map((r) => [r.name, `${r.name} (${r.state})`]),
+							submittable[0].name
+					  )
+					: ""),
+			actions: [
+				...(submittable.length
+					? [
+							{
+								label: __("Submit for review"),
+								variant: "solid",
+								run: async (v) => {
+									await env.call("humane_crm.review.submit_for_review", { name: v.template });
+									env.notify(__("{0} is waiting for a reviewer", [v.template]), true);
+								},
+							},
+					  ]
+					: []),
+				{ label: __("Close"), run: () => true },
+			],
 		});
 	}
 
