@@ -119,7 +119,11 @@ def real_email_link(manager, first: str) -> tuple[str, str, str]:
 	on the served site: (lead, address, url)."""
 	lead, to = new_lead(manager, first, "Lind")
 	manager.call(
-		"humane_crm.api.override_next_contact", doctype="CRM Lead", name=lead, channel="Email", reason="test"
+		"humane_crm.api.override_next_contact",
+		doctype="CRM Lead",
+		name=lead,
+		channel="Email",
+		reason="HTTP test of the customer's link",
 	)
 	sent = send(manager, lead, to)
 	assert sent["status"] == 200, sent
