@@ -1,7 +1,7 @@
 """A new shipped cue list on a site that has one already (`complaint_cues.upgrade`, run by the
 patch `complaint_cues_grievance_patterns` on migrate)."""
 
-from humane_crm.policy.complaint_cues import Cue, upgrade
+from humane_crm.policy.complaint_cues import Cue, closest, upgrade
 
 BEFORE = (Cue("refund", 2, "money"), Cue("another", 1, "failure"), Cue("late", 1.5, "failure"))
 NOW = (Cue("refund", 2, "money"), Cue("late", 2, "failure"), Cue("no one ... answer*", 3, "ignored"))
@@ -44,3 +44,12 @@ def test_upgrading_twice_changes_nothing_more():
 	once = upgrade(site, BEFORE, NOW)
 	assert upgrade(once, BEFORE, NOW) == once
 	assert upgrade(rows(NOW), BEFORE, NOW) == rows(NOW)
+
+
+def test_a_site_is_on_the_shipped_list_it_has_most_rows_of():
+	first = [Cue("refund", 2, "money"), Cue("another", 1, "failure")]
+	second = [Cue("refund", 2, "money"), Cue("still *ing", 2, "ignored"), Cue("late", 1.5, "failure")]
+	assert closest(rows(second)[:2] + [("en", "other", "mine", 1.0)], [first, second]) == second
+	assert closest(rows(first), [first, second]) == first
+	assert closest([("en", "money", "refund", 2.0)], [first, second]) == second  # a tie: the latest
+	assert upgrade(rows(second), closest(rows(second), [first, second]), NOW) == rows(NOW)

@@ -76,8 +76,20 @@ class Report:
 		return len(self.false_alarms) / len(self.others) if self.others else 0.0
 
 	@property
+	def splits(self) -> dict[str, Report]:
+		"""The same verdicts per split, in the order the corpus lists them."""
+		names = dict.fromkeys(v.example.split for v in self.verdicts)
+		return {
+			n: Report(self.threshold, tuple(v for v in self.verdicts if v.example.split == n)) for n in names
+		}
+
+	@property
 	def meets_goal(self) -> bool:
-		return self.recall >= GOAL_RECALL and self.false_alarm_rate <= GOAL_FALSE_ALARMS
+		"""Every split meets the goal: text the defaults were not tuned on counts as much."""
+		return all(
+			part.recall >= GOAL_RECALL and part.false_alarm_rate <= GOAL_FALSE_ALARMS
+			for part in self.splits.values()
+		)
 
 
 def load(path: str | Path = CORPUS) -> list[Example]:
@@ -142,14 +154,19 @@ def figures(report: Report) -> str:
 def render(report: Report, thresholds: Iterable[float] = (), width: int = 100) -> str:
 	"""The figures, per split, a threshold table, then every missed and wrongly flagged email."""
 	lines = [f"{len(report.verdicts)} emails: {figures(report)}"]
-	goal = "meets" if report.meets_goal else "does NOT meet"
-	lines.append(f"Goal: recall >= {GOAL_RECALL:.0%} at <= {GOAL_FALSE_ALARMS:.0%} false alarms — {goal} it.")
-	splits = list(dict.fromkeys(v.example.split for v in report.verdicts))
-	if len(splits) > 1:
-		for split in splits:
-			part = Report(report.threshold, tuple(v for v in report.verdicts if v.example.split == split))
-			verdict = "meets it" if part.meets_goal else "does NOT meet it"
-			lines.append(f"  {split}: {figures(part)} — {verdict}")
+	goal = f"Goal: recall >= {GOAL_RECALL:.0%} at <= {GOAL_FALSE_ALARMS:.0%} false alarms"
+	splits = report.splits
+	missed = [name for name, part in splits.items() if not part.meets_goal]
+	if len(splits) <= 1:
+		lines.append(f"{goal} — {'does NOT meet' if missed else 'meets'} it.")
+	else:
+		met = [name for name in splits if name not in missed]
+		verdict = f"does NOT meet it on {', '.join(missed)}" if missed else "meets it on every set"
+		lines.append(f"{goal} — {verdict}" + (f" (meets it on {', '.join(met)})." if missed and met else "."))
+		for name, part in splits.items():
+			lines.append(
+				f"  {name}: {figures(part)} — {'meets it' if part.meets_goal else 'does NOT meet it'}"
+			)
 	if thresholds:
 		lines.append("")
 		lines.append("threshold  recall  false alarms")

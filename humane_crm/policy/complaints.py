@@ -221,10 +221,10 @@ def _negated(toks, start: int, negated_at: set[int]) -> tuple[str, str] | None:
 		i = start - back
 		if i < 0 or toks[i].clause != toks[start].clause:
 			return None
-		if toks[i].word in INTENSIFIERS:
-			return None
 		if i in negated_at:
 			return ("negation", toks[i].word)
+		if toks[i].word in INTENSIFIERS:
+			return None
 	return None
 
 

@@ -306,6 +306,17 @@ class TestCorpusAndPatch(SettingsRestored):
 		found = frappe.db.get_value("Complaint", {"reference_name": self.lead.name}, "matched_phrases")
 		self.assertIn("“no one … called”", found)
 
+	def test_a_site_on_the_first_list_of_patterns_gets_the_second(self):
+		from humane_crm.patches import complaint_cues_grievance_patterns as patch
+
+		self.use_cues(patch.shipped_before("complaint_cues_766.json"), weight=3)
+		patch.execute()
+		cues, _threshold, _weight = complaints.scoring_settings()
+		self.assertEqual(
+			[(p, float(w), k) for p, w, k, _l in cues],
+			[(c.phrase, float(c.weight), c.kind) for c in core.DEFAULT_CUES],
+		)
+
 	def test_the_new_list_keeps_what_an_admin_edited(self):
 		from humane_crm.patches import complaint_cues_grievance_patterns as patch
 
