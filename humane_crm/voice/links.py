@@ -134,11 +134,13 @@ def language_of(person: str, key: str | None = None) -> str:
 	"""The person's language: their own login's (a portal User with their address, enabled, with a
 	Language set), else the one they last chose on their page in, else the site's."""
 	if key and "@" in key:
-		lang = frappe.db.get_value("User", {"name": key, "enabled": 1}, "language") or frappe.db.get_value(
-			"User", {"email": key, "enabled": 1}, "language"
+		own = frappe.db.sql(
+			"""select language from `tabUser` where (name = %(key)s or email = %(key)s) and enabled = 1
+			and ifnull(language, '') != '' limit 1""",
+			{"key": key},
 		)
-		if lang:
-			return lang
+		if own:
+			return own[0][0]
 	return frappe.db.get_value("Customer Link", {"person": person}, "language") or site_language()
 
 
