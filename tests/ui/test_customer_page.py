@@ -5,6 +5,7 @@ cookies): RFC 8058's one-click POST to the header's URL, tampered and unknown li
 and an inbound SMS's STOP."""
 
 import email
+import email.policy
 import json
 import random
 import re
@@ -136,6 +137,12 @@ def test_one_click_on_the_header_url_refuses_the_next_email_in_the_same_second(m
 	if ui["mail"] is None:
 		pytest.fail("HUMANE_CRM_UI_MAIL is not set: this test reads the email the site really sent")
 	lead, to, url = real_email_link(manager, "Ines")
+	# The MIME as the mail server got it: the footer in the text and the HTML, the link in both.
+	newest = max(p for p in ui["mail"].glob("*.eml") if f"X-Sink-Rcpt: {to}".encode() in p.read_bytes())
+	message = email.message_from_bytes(newest.read_bytes(), policy=email.policy.default)
+	for kind in ("plain", "html"):
+		body = message.get_body((kind,)).get_content().replace("&amp;", "&")
+		assert "Hearing from us too often?" in body and urlparse(url).query in body, (kind, body[-600:])
 	clicked = time.monotonic()
 	status, body = http("POST", url, {"List-Unsubscribe": "One-Click"})  # no login, no cookie, no confirm
 	assert status == 200, body[:500]
