@@ -14,6 +14,7 @@ import frappe
 
 from humane_crm.policy.identity import (
 	is_email_key,
+	mailbox,
 	normalize_email,
 	normalize_phone,
 	person_keys,
@@ -196,12 +197,14 @@ def reached(contact_keys: list[str], people: list[Person]) -> list[Person]:
 	"""The people reached by these addresses or numbers, given the record's people.
 
 	An address that belongs to one of the record's people stands for all of that person's keys;
-	any other address is a person of its own.
+	any other address is a person of its own. An address written another way to a mailbox
+	("ana+news@x.com", "a.na@gmail.com") is decided with that mailbox too (`identity.mailbox`).
 	"""
 	out: list[Person] = []
 	for key in contact_keys:
-		match = [p for p in people if key in p]
-		person = frozenset().union(*match) if match else frozenset({key})
+		written = frozenset({key, mailbox(key)})  # the mailbox: a key of whoever holds it
+		match = [p for p in people if written & p]
+		person = written.union(*match)
 		if person not in out:
 			out.append(person)
 	return out

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import frappe
 
+from humane_crm.policy.identity import mailbox
+
 DEFAULT_RECORD_TYPES = ("CRM Lead", "CRM Deal")
 _CACHE_KEY = "humane_crm:governed_record_types"
 
@@ -69,7 +71,14 @@ def colleagues(addresses) -> set[str]:
 
 
 def crm_addresses(addresses) -> set[str]:
-	"""The addresses (identity keys) that belong to someone in CRM."""
+	"""The addresses (identity keys) that belong to someone in CRM, written as they are or as
+	another way to their mailbox ("ana+news@x.com" is ana@x.com's: `identity.mailbox`)."""
+	mailboxes = {a: mailbox(a) for a in addresses if a}
+	found = _crm_addresses(set(mailboxes) | set(mailboxes.values()))
+	return {a for a, box in mailboxes.items() if a in found or box in found}
+
+
+def _crm_addresses(addresses) -> set[str]:
 	addresses = {a for a in addresses if a}
 	if not addresses:
 		return set()

@@ -566,3 +566,48 @@ class TestTheSitesOwnMailOverHTTP(TrustTestCase):
 		self.assertEqual(self.queued_to(self.lead.email), 0)
 		frappe.db.delete("Held Message", {"reference_name": todo.name})
 		frappe.db.commit()
+
+
+class TestTheSameMailboxWrittenAnotherWayOverHTTP(TrustTestCase):
+	"""A Do Not Contact on dora.x@gmail.com is not walked around by a "+tag" or by Gmail's dots."""
+
+	def setUp(self):
+		super().setUp()
+		self.local = f"dora.{frappe.generate_hash(length=6)}"
+		self.lead = self.own_lead("Dora", email=f"{self.local}@gmail.com")
+		frappe.set_user(AGENT)
+		set_preference("CRM Lead", self.lead.name, "Do Not Contact", reason="Asked by phone")
+		frappe.set_user("Administrator")
+		frappe.db.commit()
+
+	def test_the_same_mailbox_written_another_way_is_refused_on_her_lead_and_elsewhere(self):
+		todo = frappe.get_doc(
+			{"doctype": "ToDo", "description": "Follow up", "allocated_to": AGENT, "owner": AGENT}
+		).insert(ignore_permissions=True)
+		self.made.append(("ToDo", todo.name))
+		frappe.db.commit()
+		written = (
+			f"{self.local}+news@gmail.com",
+			f"{self.local.replace('.', '')}@gmail.com",
+			f"{self.local.title()}+2@googlemail.com",
+		)
+		for address in written:
+			for doctype, name in (("CRM Lead", self.lead.name), ("ToDo", todo.name)):
+				with self.subTest(address=address, about=doctype):
+					response = self.agent.post(
+						MAKE,
+						{
+							"doctype": doctype,
+							"name": name,
+							"recipients": address,
+							"subject": "Hello again",
+							"content": "Dora, a quick hello from the shop.",
+							"send_email": 1,
+						},
+					)
+					self.assertRefused(response, "DoNotContactError")
+					self.assertFalse(
+						frappe.db.exists("Email Queue Recipient", {"recipient": address.lower()})
+					)
+		frappe.db.delete("Held Message", {"reference_name": todo.name})
+		frappe.db.commit()
