@@ -77,7 +77,7 @@ class DataImportTestCase(HumaneTestCase):
 		"""Make the Data Import over HTTP as `user`, attach the CSV, and run it as Frappe's worker
 		would; answer its log (one message per refused row)."""
 		meta = frappe.get_meta(doctype)
-		header = ["ID" if f == "name" else meta.get_label(f) for f in rows[0]]
+		header = ["ID" if f == "name" else f if " (" in f else meta.get_label(f) for f in rows[0]]
 		out = io.StringIO()
 		writer = csv.writer(out)
 		writer.writerow(header)
@@ -134,6 +134,31 @@ class TestDataImport(DataImportTestCase):
 		self.assertEqual(
 			(after.status_set_by, after.paused_until, after.status),
 			(before.status_set_by, before.paused_until, before.status),
+		)
+
+	def test_what_the_person_asked_for_cannot_be_imported(self):
+		log = self.import_as(self.admin, "Contact Preference", [{"name": self.person, "status": "Open"}])
+		self.assertIn("is changed from their lead or deal", log)
+		self.assertEqual(frappe.db.get_value("Contact Preference", self.person, "status"), "Paused")
+
+	def test_a_persons_keys_cannot_be_imported_with_the_person(self):
+		meta = frappe.get_meta("Contact Preference Key")
+		table = frappe.get_meta("Contact Preference").get_label("identities")
+		row = frappe.db.get_value("Contact Preference Key", {"parent": self.person}, "name")
+		log = self.import_as(
+			self.admin,
+			"Contact Preference",
+			[
+				{
+					"name": self.person,
+					f"ID ({table})": row,
+					f"{meta.get_label('identity')} ({table})": new_email("else"),
+				}
+			],
+		)
+		self.assertIn("can be set only by Humane CRM", log)
+		self.assertEqual(
+			frappe.get_all("Contact Preference Key", {"parent": self.person}, pluck="identity"), [self.email]
 		)
 
 	def test_a_persons_keys_cannot_be_imported_as_rows_of_their_own(self):
