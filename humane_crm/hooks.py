@@ -101,6 +101,8 @@ permission_query_conditions = {
 	"Complaint": "humane_crm.permissions.complaint_conditions",
 	"Contact Attempt": "humane_crm.permissions.contact_attempt_conditions",
 	"Contact Preference": "humane_crm.permissions.contact_preference_conditions",
+	"Contact Preference Key": "humane_crm.permissions.contact_preference_key_conditions",
+	"Complaint Checklist Answer": "humane_crm.permissions.complaint_checklist_answer_conditions",
 	"Stop Request": "humane_crm.voice.stop.conditions",
 }
 
