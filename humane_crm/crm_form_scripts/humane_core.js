@@ -127,7 +127,7 @@ function humaneCRM(env) {
 
 	const short = (text) => {
 		const t = String(text || "").replace(/\s+/g, " ").trim();
-		return t.length > 60 ? t.slice(0, 59) + "…" : t;
+		return t.length > 40 ? t.slice(0, 39) + "…" : t;
 	};
 
 	function actions() {
@@ -138,7 +138,19 @@ function humaneCRM(env) {
 		const dropdown = (label, items) => ({ group: label, buttonLabel: label, hideLabel: true, items });
 		const contactItems = [];
 		const item = (label, onClick) => contactItems.push({ label, onClick });
-		const out = [{ label: s.headline, onClick: checkContact }];
+		const out = [];
+		// A customer's request to stop waits for its owner's decision: first, so that it is seen even
+		// where a long header runs past the screen's edge (CRM 1.5x's header does not wrap).
+		if (s.stop_request) {
+			const r = s.stop_request;
+			out.push({
+				label: r.paused_until
+					? __("Asked to stop {0}: “{1}” — paused until {2}", [day(r.heard_at), short(r.words), day(r.paused_until)])
+					: __("Asked to stop {0}: “{1}” — confirm or dismiss", [day(r.heard_at), short(r.words)]),
+				onClick: stopDialog,
+			});
+		}
+		out.push({ label: s.headline, onClick: checkContact });
 		if (s.complaint) {
 			const c = s.complaint;
 			const left = c.missing && c.missing.length;
@@ -151,15 +163,6 @@ function humaneCRM(env) {
 						: __("Complaint open: checklist done, reply when ready")
 					: __("Complaint {0}: follow-up owed", [__(c.status)]);
 			out.push({ label, onClick: complaintDialog });
-		}
-		if (s.stop_request) {
-			const r = s.stop_request;
-			out.push({
-				label: r.paused_until
-					? __("Asked to stop {0}: “{1}” — paused until {2}", [day(r.heard_at), short(r.words), day(r.paused_until)])
-					: __("Asked to stop {0}: “{1}” — confirm or dismiss", [day(r.heard_at), short(r.words)]),
-				onClick: stopDialog,
-			});
 		}
 		if (s.held && s.held.length) {
 			out.push(
