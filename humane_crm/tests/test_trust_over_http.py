@@ -427,14 +427,18 @@ class TestOnlyTheRealPersonOpensTheReplyWindowOverHTTP(TrustTestCase):
 
 		token = frappe.generate_hash(length=32)
 		settings = twilio_settings()
-		was = frappe.db.get_single_value(settings, "enabled")
+		if frappe.db.exists("__Auth", {"doctype": settings}) or frappe.db.get_single_value(
+			settings, "enabled"
+		):
+			self.skipTest("this site has Twilio set up: its credentials are not for a test to touch")
+		was = frappe.db.get_single_value(settings, "account_sid")
 		frappe.db.set_single_value(settings, {"enabled": 1, "account_sid": "AC" + "0" * 32})
 		for field, secret in (("auth_token", token), ("api_secret", "not-used")):
 			set_encrypted_password(settings, settings, secret, field)
 		frappe.db.commit()
 		self.addCleanup(
 			lambda: (
-				frappe.db.set_single_value(settings, "enabled", was or 0),
+				frappe.db.set_single_value(settings, {"enabled": 0, "account_sid": was}),
 				frappe.db.delete("__Auth", {"doctype": settings}),
 				frappe.db.commit(),
 			)
