@@ -59,9 +59,16 @@ def check_outbound(doc, channel: str, contact_keys: list[str], reference: tuple)
 		return None
 	record = people.record_facts(*reference)
 	reached = people.reached(contact_keys, list(record.people))
+	held: dict | None = {}
+	created = {}  # people this send creates: nothing on record, and nobody else can see them yet
 	for person in reached:
-		ledger.person_for(person, record.title if any(person & p for p in record.people) else None)
-	verdict = contact.decide_for_people(reached, channel, record=record, lock=True)
+		found = ledger.resolve(person, record.title if any(person & p for p in record.people) else None)
+		held = {**held, **found.held} if held is not None and found.held is not None else None
+		if found.created:
+			created[found.name] = found.created
+	verdict = contact.decide_for_people(
+		reached, channel, record=record, lock=True, held=held, created=created
+	)
 	passes = {}
 	if not verdict.allowed:
 		verdict, passes = overrides.apply_passes(verdict)

@@ -24,30 +24,47 @@ from humane_crm.policy.identity import (
 Person = frozenset  # of identity keys
 
 
-REGION_CACHE_KEY = "humane_crm:default_region"
+SETTINGS_CACHE_KEY = "humane_crm:decision_settings"
+REGION_CACHE_KEY = SETTINGS_CACHE_KEY  # (its former name)
+REPLY_WINDOW_HOURS = 72  # when the setting is empty
+
+
+def decision_settings() -> dict:
+	"""The settings every decision reads — the region for phone numbers written without a country
+	code, and the reply window — in one cache read per request (cached until either settings
+	document is saved)."""
+	if "humane_crm_settings" not in frappe.local.cache:
+		frappe.local.cache["humane_crm_settings"] = frappe.cache.get_value(SETTINGS_CACHE_KEY, _read_settings)
+	return frappe.local.cache["humane_crm_settings"]
 
 
 def default_region() -> str | None:
-	"""The region for phone numbers written without a country code (cached until either setting changes)."""
-	if "humane_crm_region" not in frappe.local.cache:
-		frappe.local.cache["humane_crm_region"] = (
-			frappe.cache.get_value(REGION_CACHE_KEY, _read_region) or None
-		)
-	return frappe.local.cache["humane_crm_region"]
+	"""The region for phone numbers written without a country code."""
+	return decision_settings()["region"] or None
 
 
-def _read_region() -> str:
+def _read_settings() -> dict:
 	region = frappe.db.get_single_value("Humane CRM Settings", "default_region")
 	if not region:
 		country = frappe.db.get_single_value("System Settings", "country")
 		region = frappe.db.get_value("Country", country, "code") if country else None
-	return (region or "").upper()
+	hours = frappe.db.get_single_value("Humane CRM Settings", "reply_window_hours")
+	return {
+		"region": (region or "").upper(),
+		"reply_window_hours": REPLY_WINDOW_HOURS if hours is None else hours,
+	}
 
 
 def clear_region_cache(doc=None, method=None) -> None:
-	"""On saving Humane CRM Settings or System Settings (its country)."""
-	frappe.cache.delete_value(REGION_CACHE_KEY)
-	frappe.local.cache.pop("humane_crm_region", None)
+	"""On saving Humane CRM Settings or System Settings (its country). Cleared again once the save
+	is committed: a decision in another process may have refilled it from the table as it was."""
+	_clear_settings()
+	frappe.db.after_commit.add(_clear_settings)
+
+
+def _clear_settings() -> None:
+	frappe.cache.delete_value(SETTINGS_CACHE_KEY)
+	frappe.local.cache.pop("humane_crm_settings", None)
 
 
 def email_key(value: str | None) -> str | None:
