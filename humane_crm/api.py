@@ -228,7 +228,22 @@ def check_contacts(recipients: list | str, channel: str = "Email") -> list[dict]
 			title=_("Too many recipients"),
 			exc=TooManyRecipientsError,
 		)
-	facts.normalize_channel(channel)
+	return list(answers_for(given, channel))
+
+
+def answers_for(recipients: list[str], channel: str, page: int = MAX_RECIPIENTS, progress=None):
+	"""`check_contacts`'s answers, in order, for any number of recipients (a mass send of 100 000):
+	decided a page at a time, so what is held in memory is one page's facts and answers, whatever
+	the list's length. `progress(done, total)` is called after each page. (A Python API for the
+	server's own mass sends: the caller checks permission, as `check_contacts` does.)"""
+	channel = facts.normalize_channel(channel)
+	for start in range(0, len(recipients), page):
+		yield from _answers(recipients[start : start + page], channel)
+		if progress:
+			progress(min(start + page, len(recipients)), len(recipients))
+
+
+def _answers(given: list[str], channel: str) -> list[dict]:
 	keyed = [(r, identities.email_key(r) or identities.phone_key(r)) for r in given]
 	persons = [frozenset({k}) for _r, k in keyed if k]
 	verdict = facts.decide_for_people(list(dict.fromkeys(persons)), channel)

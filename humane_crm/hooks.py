@@ -24,7 +24,7 @@ before_uninstall = "humane_crm.setup.uninstall.before_uninstall"
 before_tests = "humane_crm.tests.utils.before_tests"
 
 fixtures = [
-	{"dt": "Role", "filters": [["name", "in", ["Cadence Manager", "Template Reviewer"]]]},
+	{"dt": "Role", "filters": [["name", "in", ["Cadence Manager", "Template Reviewer", "SMS Gateway"]]]},
 ]
 
 # Desk
@@ -110,6 +110,8 @@ permission_query_conditions = {
 	"Complaint": "humane_crm.permissions.doctypes.complaint_conditions",
 	"Contact Attempt": "humane_crm.permissions.doctypes.contact_attempt_conditions",
 	"Contact Preference": "humane_crm.permissions.doctypes.contact_preference_conditions",
+	"Contact Preference Key": "humane_crm.permissions.doctypes.contact_preference_key_conditions",
+	"Complaint Checklist Answer": "humane_crm.permissions.doctypes.complaint_checklist_answer_conditions",
 	"Stop Request": "humane_crm.voice.stop.conditions",
 }
 

@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from humane_crm.policy.complaint_cues import DEFAULT_CUES, KINDS, Cue
+from humane_crm.policy.complaint_cues import DEFAULT_CUES, GAP, KINDS, WORD_CLASSES, Cue, phrase_words
 from humane_crm.policy.complaints import (
 	DEFAULT_THRESHOLD,
 	Item,
@@ -150,6 +150,67 @@ def test_the_shipped_cues_are_well_formed():
 	phrases = [(c.kind in {"negation", "question"}, c.phrase) for c in DEFAULT_CUES]
 	assert len(phrases) == len(set(phrases)), "a cue is listed twice"
 	assert DEFAULT_THRESHOLD > 0
+	for cue in DEFAULT_CUES:
+		assert len(cue.phrase) <= 140, f"longer than the settings' Phrase field: {cue}"
+		words = phrase_words(cue.phrase)
+		assert words and GAP not in (words[0], words[-1]), cue
+		for word in words:
+			choices = word.split("|")
+			assert all(choices), f"an empty choice in {cue}"
+			assert all(c in WORD_CLASSES for c in choices if c.startswith("#")), f"an unknown class in {cue}"
+
+
+def test_patterns_match_choices_word_classes_endings_and_gaps():
+	def found(cue, text):
+		return score(text, [(cue, 3, "ignored")], 3, 0).matched == (cue,)
+
+	assert found("wrong size|colour", "You sent the wrong colour.")
+	assert not found("wrong size|colour", "Wrong way round, my fault.")
+	assert found("#number #period ago", "I wrote three weeks ago") and found(
+		"#number #period ago", "12 days ago"
+	)
+	assert not found("#number #period ago", "I wrote weeks ago")
+	assert found("for the #ordinal time", "For the 4th time: the tap drips.")
+	assert found("for the #ordinal time", "for the fifth time")
+	assert found("still *ing", "It is still leaking.") and not found("still *ing", "It is still there.")
+	assert found("no one ... call*", "No one from your office has ever called.")
+	assert not found("no one ... call*", "No one was home. Please call on Monday.")  # another sentence
+	assert not found(
+		"no one ... call*", "no one at all in the office today and so nobody called"
+	)  # > 6 words
+
+
+def test_a_pattern_says_what_it_found():
+	s = score("Nobody at your office ever called me back.", [("nobody|noone ... call*", 3, "ignored")], 3, 0)
+	assert s.suggests_complaint
+	assert s.explain().startswith("ignored: “nobody … called” +3;")
+	assert s.matched == ("nobody|noone ... call*",)
+
+
+def test_a_condition_sets_a_cue_aside():
+	s = score("Attached are the receipts for Q3. Let me know if anything's missing.")
+	assert not s.suggests_complaint
+	assert "“missing” (after “if”)" in s.explain()
+
+
+def test_grievance_patterns_find_complaints_without_a_strong_word():
+	for text in (
+		"I was told the engineer would ring back within the hour. Nobody did.",
+		"It has been three weeks and the part still hasn't been ordered.",
+		"For the third time: the address on the invoice is the old one.",
+		"The hinge came loose after two days of normal use.",
+		"We were promised a callback by Monday but it's now Thursday.",
+		"The app won't even load since yesterday's update.",
+	):
+		assert score(text).suggests_complaint, score(text).explain()
+
+
+def test_an_old_vendors_trouble_is_not_ours():
+	for text in (
+		"Our old booking system kept double-booking rooms, which is why we're switching.",
+		"My previous hosting company lost our data twice. Do you keep backups?",
+	):
+		assert not score(text).suggests_complaint, score(text).explain()
 
 
 words = st.sampled_from(["refund", "broken", "late", "rude", "hello", "thanks", "coat", "and", "the"])

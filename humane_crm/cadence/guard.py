@@ -23,6 +23,7 @@ from humane_crm.exceptions import (
 	ReasonRequiredError,
 )
 from humane_crm.people import identities, ledger
+from humane_crm.permissions import webhooks
 from humane_crm.policy import cadence
 from humane_crm.policy import decision as core
 from humane_crm.utils import after_rollback, clock
@@ -49,9 +50,10 @@ def checks_off() -> bool:
 
 def from_a_webhook() -> bool:
 	"""Is this write a provider's webhook — Twilio, Exotel, WhatsApp — reporting what a person did?
-	Their endpoints run as Guest; an agent's session never does. (Email has its own sign:
-	Frappe's InboundMail marks what it pulled in, `flags.in_receive`.)"""
-	return frappe.session.user == "Guest"
+	Their endpoints run as Guest, and only a request the provider proved is theirs counts
+	(`humane_crm.permissions.webhooks`). (Email has its own sign: Frappe's InboundMail marks what it pulled in,
+	`flags.in_receive`.)"""
+	return webhooks.from_a_provider()
 
 
 def check_outbound(doc, channel: str, contact_keys: list[str], reference: tuple) -> facts.Verdict | None:
@@ -60,9 +62,14 @@ def check_outbound(doc, channel: str, contact_keys: list[str], reference: tuple)
 		return None
 	record = identities.record_facts(*reference)
 	reached = identities.reached(contact_keys, list(record.people))
+	held: dict | None = {}
+	created = {}  # people this send creates: nothing on record, and nobody else can see them yet
 	for person in reached:
-		ledger.person_for(person, record.title if any(person & p for p in record.people) else None)
-	verdict = facts.decide_for_people(reached, channel, record=record, lock=True)
+		found = ledger.resolve(person, record.title if any(person & p for p in record.people) else None)
+		held = {**held, **found.held} if held is not None and found.held is not None else None
+		if found.created:
+			created[found.name] = found.created
+	verdict = facts.decide_for_people(reached, channel, record=record, lock=True, held=held, created=created)
 	passes = {}
 	if not verdict.allowed:
 		verdict, passes = overrides.apply_passes(verdict)

@@ -30,31 +30,49 @@ def record_status(doctype: str, name: str) -> dict:
 	check = api.check_contact(doctype, name, "Email")
 	preference = _preference(check)
 	return {
-		"headline": headline(check, preference),
+		"headline": headline(check, preference, lambda: _wish(doctype, name)),
 		"tone": tone(check),
 		"check": check,
 		"preference": preference,
 		"relax": relax_state(preference),
 		"overrides": {channel: override_state(doctype, name, channel) for channel in MENU_CHANNELS},
 		"complaint": complaint_of(doctype, name),
+		"stop_request": stop_request_of(doctype, name),
 		"held": held_of(doctype, name),
 	}
 
 
-def headline(check: dict, preference: dict | None) -> str:
+def headline(check: dict, preference: dict | None, wish=None) -> str:
 	"""The check's own summary (the desk's headline), with who set the person's wish and when, and the
-	channels they opted out of when email is still open."""
+	channels they opted out of when email is still open. In the reply window (they wrote to us) email
+	is open for an answer whatever they wished: their wish still leads the line, or the agent would
+	not see it until a call or a new email was refused."""
 	line = check["summary"].rstrip(".")
-	if preference and preference["status"] != "Open" and preference.get("set_on"):
+	wished = bool(preference and preference["status"] != "Open")
+	standing = wish() if wish and wished and check["outcome"] == "exempt" else None
+	if standing:
+		line = standing.rstrip(".")
+	if wished and preference.get("set_on"):
 		by = preference.get("set_by")
 		if by and by not in line:
 			line = _("{0} ({1}, by {2})").format(line, preference["set_on"], by)
-		else:  # the summary names who set it already ("set by Priya Agent"): the date only
+		else:  # the summary names who set it already ("set by Priya Agent"), or the customer did: the date
 			line = _("{0} ({1})").format(line, preference["set_on"])
+	if standing:
+		line = _("{0} — you can still answer their message").format(line)
 	opted = [c for c in preference["opted_out"] if c != "Email" or check["allowed"]] if preference else []
 	if opted and check["allowed"]:
 		line = _("{0} · {1} opted out").format(line, ", ".join(_(c) for c in opted))
 	return line
+
+
+def _wish(doctype: str, name: str) -> str | None:
+	"""What the person's own wish says when an answer is not in question: a call's verdict (Do Not
+	Contact and a pause stop every channel alike), or None when nothing stands in the way."""
+	verdict = facts.decide_for_record(doctype, name, "Call")
+	if verdict.allowed:
+		return None
+	return api.summary(verdict, doctype, name)
 
 
 def tone(check: dict) -> str:
@@ -76,7 +94,10 @@ def _preference(check: dict) -> dict | None:
 		"paused_until": str(doc.paused_until) if doc.paused_until else None,
 		"source": doc.source,
 		"reason": doc.reason,
-		"set_by": get_fullname(doc.status_set_by) if doc.status_set_by else None,
+		# the app acting on the customer's own message or page runs as Administrator or Guest: no "by"
+		"set_by": get_fullname(doc.status_set_by)
+		if doc.status_set_by and doc.status_set_by not in ("Administrator", "Guest")
+		else None,
 		"set_on": format_date(doc.status_set_on, "medium") if doc.status_set_on else None,
 		"opted_out": [c for c, f in CHANNEL_FIELDS.items() if doc.get(f)],
 	}
@@ -149,6 +170,43 @@ def complaint_of(doctype: str, name: str) -> dict | None:
 	}
 
 
+def stop_request_of(doctype: str, name: str) -> dict | None:
+	"""The record's Stop Request waiting for its owner, if any: their words, when they came, the pause
+	they made (while it is still that pause) and what confirming would do. Decided through
+	`humane_crm.voice.stop.confirm` / `dismiss`, which check who may."""
+	found = frappe.get_all(
+		"Stop Request",
+		filters={"reference_doctype": doctype, "reference_name": name, "status": "Waiting"},
+		fields=["name", "words", "channel", "heard_on", "person", "creation", "request_owner"],
+		order_by="creation desc",
+		limit=1,
+	)
+	if not found:
+		return None
+	request = found[0]
+	said = _("They wrote: “{0}”").format(request.words)
+	paused = frappe.db.get_value(
+		"Contact Preference", request.person, ["status", "source", "reason", "paused_until"], as_dict=True
+	)
+	ours = (
+		paused
+		and paused.status == "Paused"
+		and paused.source == "Customer"
+		and (paused.reason or "").startswith(said)
+	)
+	return {
+		"name": request.name,
+		"words": request.words,
+		"channel": request.channel or None,
+		"heard_on": request.heard_on,
+		"heard_at": str(request.creation),
+		"paused_until": str(paused.paused_until) if ours and paused.paused_until else None,
+		"owner": get_fullname(request.request_owner) if request.request_owner else None,
+		"outcome": _("opt out of {0}").format(_(request.channel)) if request.channel else _("Do Not Contact"),
+		"may_decide": bool(frappe.has_permission("Stop Request", "write", request.name)),
+	}
+
+
 def held_of(doctype: str, name: str) -> list[dict]:
 	"""The record's held and refused drafts still waiting for a human. Their HTML is shown in an
 	editable box in /crm: an automated draft may carry anything, so scripts and event handlers are
@@ -202,15 +260,20 @@ def _held(name: str):
 
 
 @frappe.whitelist()
-def template_states() -> list[dict]:
-	"""The email templates this user may read, with their review state (a pointer for /crm, whose
-	template settings do not show it)."""
+def template_states() -> dict:
+	"""The email templates this user may read, with their review state and what happens next, for
+	/crm: CRM's own template settings have no place for it (1.56's Settings → Email Templates is a
+	fixed list with no extension point; 1.25's Email Templates page shows it only as a column a user
+	adds), so the Contact menu shows it and lets an author submit their own draft for review."""
+	from humane_crm import crm_form_scripts, review
+
 	frappe.has_permission("Email Template", "read", throw=True)
 	rows = frappe.get_list(
 		"Email Template",
 		fields=[
 			"name",
 			"enabled",
+			"reference_doctype",
 			"humane_review_state",
 			"humane_reviewed_by",
 			"humane_review_comment",
@@ -219,10 +282,43 @@ def template_states() -> list[dict]:
 		order_by="modified desc",
 		limit_page_length=50,
 	)
+	reviewer = review.REVIEWER_ROLE in frappe.get_roles()
+	out = []
 	for row in rows:
-		row["state"] = _(row.pop("humane_review_state") or "Draft")
-		row["reviewed_by"] = (
-			get_fullname(row.pop("humane_reviewed_by")) if row.get("humane_reviewed_by") else None
+		state = row.humane_review_state or review.DRAFT
+		mine = row.owner == frappe.session.user
+		out.append(
+			{
+				"name": row.name,
+				"enabled": bool(row.enabled),
+				"state": _(state),
+				"review_state": state,
+				"reviewed_by": get_fullname(row.humane_reviewed_by) if row.humane_reviewed_by else None,
+				"review_comment": row.humane_review_comment,
+				"mine": mine,
+				"next": _next_step(state, mine, reviewer),
+				"may_submit": mine
+				and state in (review.DRAFT, review.CHANGES)
+				and frappe.has_permission("Email Template", "write", row.name),
+			}
 		)
-		row["mine"] = row.pop("owner") == frappe.session.user
-	return rows
+	return {
+		"templates": out,
+		"where": _("Settings → Email Templates")
+		if crm_form_scripts.class_api()
+		else _("Email Templates, in the sidebar"),
+	}
+
+
+def _next_step(state: str, mine: bool, reviewer: bool) -> str:
+	from humane_crm import review
+
+	if state in review.USABLE:
+		return _("Can be enabled and picked in a reply. Changing its subject or body sends it back to Draft.")
+	if state == review.IN_REVIEW:
+		if reviewer and not mine:
+			return _("Waiting for a reviewer: you may review it in the desk.")
+		return _("Waiting for a Template Reviewer who did not write it.")
+	if state == review.CHANGES:
+		return _("Changes requested: edit it, then submit it for review again.")
+	return _("Draft: submit it for review; it cannot be enabled before it is approved.")

@@ -36,9 +36,11 @@ def after_insert(doc, method=None):
 	elif is_inbound_email(doc) and doc.flags.in_receive:
 		# Only mail an Email Account pulled in is the person speaking: it opens the reply window
 		# and may be a complaint. A "Received" row someone types in is a note.
-		guard.record_inbound(doc, "Email", identities.email_key(doc.sender), reference(doc))
 		if choices.unsubscribe_by_mail(doc.subject):
-			return  # the mailto: of their link: email stopped, nothing more to read
+			# The mailto: of their link, their mail client's unsubscribe button: email stopped, and
+			# not a conversation, so it opens no reply window either.
+			return
+		guard.record_inbound(doc, "Email", identities.email_key(doc.sender), reference(doc))
 		spotting.spot(doc)  # a possible complaint, for a human to confirm
 		stop.heard(  # "please stop emailing me": paused at once, the owner asked to decide
 			"Email",

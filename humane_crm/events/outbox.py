@@ -46,7 +46,11 @@ def check(doc) -> None:
 		return
 	recipients = [r.recipient for r in doc.recipients or []]
 	reference = (doc.reference_doctype, doc.reference_name)
-	governed = scope.governed(reference, split_emails(", ".join(filter(None, recipients))))
+	keys = split_emails(", ".join(filter(None, recipients)))
+	if not doc.communication:
+		mine = scope.account_mail(reference, keys)
+		keys = [k for k in keys if k not in mine]
+	governed = scope.governed(reference, keys)
 	if not governed:
 		return
 	subject, content, files = attachments.read_mime(doc.message)

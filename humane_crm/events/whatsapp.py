@@ -15,16 +15,15 @@ def after_insert(doc, method=None):
 	if doc.get("type") == "Outgoing":
 		guard.record_outbound(doc)
 	elif doc.get("type") == "Incoming" and guard.from_a_webhook():  # not one typed in by an agent
-		guard.record_inbound(doc, "WhatsApp", identities.phone_key(doc.get("from")), reference(doc))
-		# "STOP" alone opts out of WhatsApp at once; other requests to stop pause, for the owner to decide
-		stop.heard(
-			"WhatsApp",
-			doc.get("message"),
-			None,
-			identities.phone_key(doc.get("from")),
-			reference(doc),
-			(doc.doctype, doc.name),
-		)
+		key = identities.phone_key(doc.get("from"))
+		word = stop.lone_word(doc.get("message"))
+		if word and key and reference(doc)[0] in stop.CRM_RECORDS and reference(doc)[1]:
+			# "STOP" alone opts out of WhatsApp at once, as carriers do: not a conversation to answer
+			stop.opt_out_at_once("WhatsApp", word, key, reference(doc))
+			return
+		guard.record_inbound(doc, "WhatsApp", key, reference(doc))
+		# other requests to stop pause, for the owner to decide
+		stop.heard("WhatsApp", doc.get("message"), None, key, reference(doc), (doc.doctype, doc.name))
 
 
 def reference(doc) -> tuple:

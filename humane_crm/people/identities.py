@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 import frappe
 
-from humane_crm.constants import CRM_RECORDS
+from humane_crm.constants import CRM_RECORDS, DEFAULT_REPLY_WINDOW_HOURS
 from humane_crm.policy.identity import (
 	is_email_key,
+	mailbox,
 	normalize_email,
 	normalize_phone,
 	person_keys,
@@ -25,18 +26,28 @@ from humane_crm.utils import cache
 Person = frozenset  # of identity keys
 
 
+def decision_settings() -> dict:
+	"""The settings every decision reads — the region for phone numbers written without a country
+	code, and the reply window — in one cache read per request (kept until either settings document
+	changes: `utils.cache`)."""
+	return cache.kept(cache.DECISION_SETTINGS, _read_settings)
+
+
 def default_region() -> str | None:
-	"""The region for phone numbers written without a country code (kept until Humane CRM Settings
-	or System Settings change: `utils.cache`)."""
-	return cache.kept(cache.DEFAULT_REGION, _read_region) or None
+	"""The region for phone numbers written without a country code."""
+	return decision_settings()["region"] or None
 
 
-def _read_region() -> str:
+def _read_settings() -> dict:
 	region = frappe.db.get_single_value("Humane CRM Settings", "default_region")
 	if not region:
 		country = frappe.db.get_single_value("System Settings", "country")
 		region = frappe.db.get_value("Country", country, "code") if country else None
-	return (region or "").upper()
+	hours = frappe.db.get_single_value("Humane CRM Settings", "reply_window_hours")
+	return {
+		"region": (region or "").upper(),
+		"reply_window_hours": DEFAULT_REPLY_WINDOW_HOURS if hours is None else hours,
+	}
 
 
 def email_key(value: str | None) -> str | None:
@@ -186,12 +197,14 @@ def reached(contact_keys: list[str], people: list[Person]) -> list[Person]:
 	"""The people reached by these addresses or numbers, given the record's people.
 
 	An address that belongs to one of the record's people stands for all of that person's keys;
-	any other address is a person of its own.
+	any other address is a person of its own. An address written another way to a mailbox
+	("ana+news@x.com", "a.na@gmail.com") is decided with that mailbox too (`identity.mailbox`).
 	"""
 	out: list[Person] = []
 	for key in contact_keys:
-		match = [p for p in people if key in p]
-		person = frozenset().union(*match) if match else frozenset({key})
+		written = frozenset({key, mailbox(key)})  # the mailbox: a key of whoever holds it
+		match = [p for p in people if written & p]
+		person = written.union(*match)
 		if person not in out:
 			out.append(person)
 	return out

@@ -7,7 +7,10 @@ also settles two first contacts racing to create the same person).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import frappe
+from pymysql.err import IntegrityError
 
 from humane_crm.cadence.facts import PersonVerdict
 from humane_crm.policy import decision as core
@@ -42,47 +45,118 @@ def persons_holding(keys, lock: bool = False) -> dict[str, str]:
 
 
 def person_for(keys: frozenset, title: str | None = None) -> str:
-	"""The Contact Preference for these keys; created, or taught the keys it lacks, as needed.
+	"""The Contact Preference for these keys; created, or taught the keys it lacks, as needed."""
+	return resolve(keys, title).name
+
+
+class Resolved(NamedTuple):
+	name: str  # the person
+	held: dict[str, str] | None  # key → person for every key, when certain (see `resolve`)
+	created: str | None  # the new person's name (person_name) when this call created them
+
+
+def resolve(keys: frozenset, title: str | None = None) -> Resolved:
+	"""The Contact Preference for these keys (created, or taught the keys it lacks, as needed), and
+	key → person for every key when that is certain: each key was found held, or was just written
+	by this transaction. `held` is None when another transaction raced this one for a key: only a
+	locking read then tells who holds it (`contact._fetch_locked` makes it).
 
 	When two first contacts race to create the same person, the loser's insert of the unique key
-	fails: it rolls back to a savepoint and finds the winner's person with a locking read (a plain
-	read under REPEATABLE READ would not see it). The loser keeps a shared lock on that key row —
-	InnoDB keeps it even after the savepoint rollback — which is why the send path locks key rows
-	only in share mode and serialises on the person row instead (see `cadence.facts._fetch_locked`):
-	two losers never both wait to upgrade a shared lock, so they cannot deadlock.
+	fails (InnoDB undoes the failed statement, nothing else) and finds the winner's person with a
+	locking read (a plain read under REPEATABLE READ would not see it). The loser keeps a shared
+	lock on that key row, which is why the send path locks key rows only in share mode and
+	serialises on the person row instead (see `cadence.facts._fetch_locked`): two losers never both wait
+	to upgrade a shared lock, so they cannot deadlock.
 	"""
 	held = persons_holding(keys)
+	raced = False
 	if not held:
-		frappe.db.savepoint("humane_crm_person")
 		try:
-			return _new_person(keys, title)
-		except DUPLICATE:
-			frappe.db.rollback(save_point="humane_crm_person")
-			held = persons_holding(keys, lock=True)
+			name, stored, person_name = _new_person(keys, title)
+			return Resolved(name, {k: name for k in keys} if stored == set(keys) else None, person_name)
+		except Exception as e:
+			if not is_duplicate(e):
+				raise
+			held, raced = persons_holding(keys, lock=True), True
 	name = min(held.values())
 	missing = sorted(set(keys) - set(held))
-	if missing:
-		_add_keys(name, missing)
-	return name
+	added = _add_keys(name, missing) if missing else True
+	if raced or not added:
+		return Resolved(name, None, None)
+	return Resolved(name, {**held, **dict.fromkeys(missing, name)}, None)
 
 
-def _new_person(keys: frozenset, title: str | None) -> str:
-	doc = frappe.get_doc(
-		{
-			"doctype": "Contact Preference",
-			"person_name": title or min(keys),
-			"status": "Open",
-			"identities": [{"identity": k} for k in sorted(keys)],
-		}
+def is_duplicate(e: Exception) -> bool:
+	"""A second insert of a unique identity (or of a name), by `frappe.db.sql` or a Document."""
+	return isinstance(e, DUPLICATE) or (isinstance(e, IntegrityError) and frappe.db.is_duplicate_entry(e))
+
+
+def _new_person(keys: frozenset, title: str | None) -> tuple[str, set[str], str]:
+	"""A new Open person holding `keys`, by two plain inserts: the first touch of someone happens
+	inside a send, and Contact Preference's insert machinery costs more than the send itself
+	(defaults and meta reads, a Version nobody reads, every global doc handler, a cache clear).
+	The keys go first: a key another transaction holds fails that one statement, before anything
+	else was written (no savepoint needed). Returns the name, the keys stored and the person_name.
+
+	It writes exactly what the doctype's validation would leave: each key normalised (one that is
+	neither an email nor a phone number is refused, as the form refuses it), duplicates dropped,
+	the status Open, stamped with who and when; nothing to mirror to Frappe's unsubscribe (an
+	Open person without opt-outs says nothing there)."""
+	from humane_crm.humane_crm.doctype.contact_preference.contact_preference import normalized_key
+
+	stored = list(dict.fromkeys(normalized_key(k, i) for i, k in enumerate(sorted(keys), start=1)))
+	now = clock.naive(clock.now())
+	user = frappe.session.user
+	name = frappe.generate_hash(length=10)  # the doctype's "hash" naming
+	common = {"creation": now, "modified": now, "owner": user, "modified_by": user, "docstatus": 0}
+	_insert(
+		"Contact Preference Key",
+		[
+			{
+				"name": frappe.generate_hash(length=10),
+				**common,
+				"idx": i,
+				"parent": name,
+				"parenttype": "Contact Preference",
+				"parentfield": "identities",
+				"identity": key,
+				"kind": "Phone" if key.startswith("+") else "Email",
+			}
+			for i, key in enumerate(stored, start=1)
+		],
 	)
-	doc.flags.ignore_permissions = True
-	doc.insert()
-	return doc.name
+	person_name = (title or min(stored))[:140]
+	_insert(
+		"Contact Preference",
+		[
+			{
+				"name": name,
+				**common,
+				"idx": 0,
+				"person_name": person_name,
+				"status": "Open",
+				"status_set_by": user,
+				"status_set_on": now,
+			}
+		],
+	)
+	return name, set(stored), person_name
 
 
-def _add_keys(name: str, keys: list[str]) -> None:
+def _insert(doctype: str, rows: list[dict]) -> None:
+	columns = list(rows[0])
+	frappe.db.sql(
+		f"insert into `tab{doctype}` ({', '.join(f'`{c}`' for c in columns)}) values "
+		+ ", ".join(f"({', '.join(['%s'] * len(columns))})" for _row in rows),
+		[row[c] for row in rows for c in columns],
+	)
+
+
+def _add_keys(name: str, keys: list[str]) -> bool:
 	"""Teach a person keys it lacks, row by row (the person may have been committed by another
-	transaction after this one's snapshot, so it is not loaded as a document)."""
+	transaction after this one's snapshot, so it is not loaded as a document). False when another
+	person already held one of them."""
+	added = True
 	idx = frappe.db.sql(
 		"select coalesce(max(idx), 0) from `tabContact Preference Key` where parent = %s", name
 	)[0][0]
@@ -104,6 +178,8 @@ def _add_keys(name: str, keys: list[str]) -> None:
 		except DUPLICATE:
 			# Another person already holds it; both keep counting as the same human.
 			frappe.db.rollback(save_point="humane_crm_keys")
+			added = False
+	return added
 
 
 def record(

@@ -3,7 +3,8 @@
 A recipient is governed when the message is about a governed record (default CRM Lead and CRM
 Deal; Humane CRM Settings), or a Contact linked to one, or when the address belongs to someone in
 CRM: a person the app already knows, a lead, or a contact of a deal. Never governed: the site's own
-users (colleagues get CRM's assignment mail, password resets and notifications untouched), and mail
+users (colleagues get CRM's assignment mail, password resets and notifications untouched), mail
+about their own account to any user of the site (a portal customer's password reset), and mail
 about other records to people who are not in CRM — a site that also runs ERPNext or Helpdesk sees
 no difference there.
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import frappe
 
 from humane_crm.constants import CRM_RECORDS
+from humane_crm.policy.identity import mailbox
 from humane_crm.utils import cache
 
 
@@ -61,7 +63,14 @@ def colleagues(addresses) -> set[str]:
 
 
 def crm_addresses(addresses) -> set[str]:
-	"""The addresses (identity keys) that belong to someone in CRM."""
+	"""The addresses (identity keys) that belong to someone in CRM, written as they are or as
+	another way to their mailbox ("ana+news@x.com" is ana@x.com's: `identity.mailbox`)."""
+	mailboxes = {a: mailbox(a) for a in addresses if a}
+	found = _crm_addresses(set(mailboxes) | set(mailboxes.values()))
+	return {a for a, box in mailboxes.items() if a in found or box in found}
+
+
+def _crm_addresses(addresses) -> set[str]:
 	addresses = {a for a in addresses if a}
 	if not addresses:
 		return set()
@@ -89,6 +98,20 @@ def crm_addresses(addresses) -> set[str]:
 			)
 		)
 	return found
+
+
+def account_mail(reference: tuple, keys) -> set[str]:
+	"""Of the recipients of mail that no Communication carries, those the site writes to about their
+	own account — a password reset, a welcome, a login link — which is mail about no record or about
+	their User: never governed, whatever else they are (a lead with a portal login still gets to reset
+	their password, and the reset link is never kept for an agent to read)."""
+	addresses = {a for a in keys if a and "@" in a}
+	if not addresses or reference[0] not in (None, "", "User"):
+		return set()
+	found = frappe.db.sql(
+		"select lower(email), name from `tabUser` where email in %s and enabled = 1", [tuple(addresses)]
+	)
+	return {email for email, user in found if reference[0] != "User" or reference[1] == user}
 
 
 def governed(reference: tuple, keys: list[str]) -> list[str]:

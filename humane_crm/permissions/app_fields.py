@@ -44,6 +44,20 @@ def refuse_changes(doc, fields, hint: str, exc: type[Exception] = SetByTheAppErr
 		)
 
 
+def refuse_saving_a_row_alone(row) -> None:
+	"""A child row's own `validate` runs only when the row is saved on its own — `frappe.client.save`
+	of the row, a Data Import of the child table — never when its parent is saved. Such a write skips
+	every check of the parent (`refuse_changes` included): a row of app fields changes only with its
+	parent, so it is refused."""
+	frappe.throw(
+		_(
+			"A row of {0} can be set only by Humane CRM, never by editing it directly: it changes with its {1}."
+		).format(_(row.doctype), _(row.parenttype or _("parent"))),
+		exc=SetByTheAppError,
+		title=_("Set by the app"),
+	)
+
+
 def _value(doc, fieldname: str):
 	df = doc.meta.get_field(fieldname)
 	value = doc.get(fieldname)

@@ -115,3 +115,25 @@ def contact_preference_has_permission(doc, ptype=None, user=None, debug=False) -
 			doc.name,
 		)
 	)
+
+
+# Rows of a person or a complaint listed on their own (`frappe.client.get_list` of a child table,
+# with its parent doctype): exactly the rows of the parents the user may list. Frappe checks only
+# that the user may read the parent doctype, not which parents.
+# ------------------
+
+
+def contact_preference_key_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	return _rows_of("Contact Preference Key", "Contact Preference", contact_preference_conditions(user))
+
+
+def complaint_checklist_answer_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	return _rows_of("Complaint Checklist Answer", "Complaint", complaint_conditions(user))
+
+
+def _rows_of(child: str, parent: str, parent_condition: str) -> str:
+	if not parent_condition:
+		return ""
+	return (
+		f"`tab{child}`.`parent` in (select `tab{parent}`.`name` from `tab{parent}` where {parent_condition})"
+	)

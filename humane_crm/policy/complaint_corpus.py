@@ -3,8 +3,10 @@
 Pure functions, shared by `scripts/complaint_corpus.py` (the shipped defaults, plain Python) and
 `bench --site SITE humane-crm complaint-corpus` (the site's own settings). The corpus is JSON
 Lines: one inbound email per line, `{"text": ..., "label": "complaint" | "not", "note": ...}`,
-optionally `"subject"` and `"split"` ("tune" — what the defaults were chosen on — or "holdout",
-written afterwards and never tuned on).
+optionally `"subject"` and `"split"`. `tests/corpus/` holds one file per split:
+`complaints.jsonl` ("tune": what the defaults were chosen on), `complaints_holdout2.jsonl`
+("holdout-2": written before the grievance patterns, never tuned on) and
+`complaints_final.jsonl` ("final": written after the last change, never tuned on).
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from humane_crm.policy import complaints as core
 
 GOAL_RECALL = 0.90
 GOAL_FALSE_ALARMS = 0.10
-CORPUS = Path(__file__).resolve().parents[2] / "tests" / "corpus" / "complaints.jsonl"
+# The folder: every `complaints*.jsonl` in it. A path to one file reads that file alone.
+CORPUS = Path(__file__).resolve().parents[2] / "tests" / "corpus"
+TUNING = CORPUS / "complaints.jsonl"
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,11 @@ class Example:
 	note: str = ""
 	subject: str | None = None
 	split: str = "tune"
+	source: str = ""  # the file's name
+
+	@property
+	def where(self) -> str:
+		return f"{self.source}:{self.line}" if self.source else f"line {self.line}"
 
 
 @dataclass(frozen=True)
@@ -67,13 +76,31 @@ class Report:
 		return len(self.false_alarms) / len(self.others) if self.others else 0.0
 
 	@property
+	def splits(self) -> dict[str, Report]:
+		"""The same verdicts per split, in the order the corpus lists them."""
+		names = dict.fromkeys(v.example.split for v in self.verdicts)
+		return {
+			n: Report(self.threshold, tuple(v for v in self.verdicts if v.example.split == n)) for n in names
+		}
+
+	@property
 	def meets_goal(self) -> bool:
-		return self.recall >= GOAL_RECALL and self.false_alarm_rate <= GOAL_FALSE_ALARMS
+		"""Every split meets the goal: text the defaults were not tuned on counts as much."""
+		return all(
+			part.recall >= GOAL_RECALL and part.false_alarm_rate <= GOAL_FALSE_ALARMS
+			for part in self.splits.values()
+		)
 
 
 def load(path: str | Path = CORPUS) -> list[Example]:
+	"""The labelled emails of one corpus file, or of every `complaints*.jsonl` in a folder (the
+	tuning file first)."""
+	path = Path(path)
+	if path.is_dir():
+		files = sorted(path.glob("complaints*.jsonl"), key=lambda f: (f.name != "complaints.jsonl", f.name))
+		return [e for f in files for e in load(f)]
 	examples = []
-	for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+	for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
 		if not line.strip():
 			continue
 		row = json.loads(line)
@@ -85,6 +112,7 @@ def load(path: str | Path = CORPUS) -> list[Example]:
 				row.get("note", ""),
 				row.get("subject"),
 				row.get("split", "tune"),
+				path.name,
 			)
 		)
 	return examples
@@ -126,13 +154,19 @@ def figures(report: Report) -> str:
 def render(report: Report, thresholds: Iterable[float] = (), width: int = 100) -> str:
 	"""The figures, per split, a threshold table, then every missed and wrongly flagged email."""
 	lines = [f"{len(report.verdicts)} emails: {figures(report)}"]
-	goal = "meets" if report.meets_goal else "does NOT meet"
-	lines.append(f"Goal: recall >= {GOAL_RECALL:.0%} at <= {GOAL_FALSE_ALARMS:.0%} false alarms — {goal} it.")
-	splits = sorted({v.example.split for v in report.verdicts})
-	if len(splits) > 1:
-		for split in splits:
-			part = Report(report.threshold, tuple(v for v in report.verdicts if v.example.split == split))
-			lines.append(f"  {split}: {figures(part)}")
+	goal = f"Goal: recall >= {GOAL_RECALL:.0%} at <= {GOAL_FALSE_ALARMS:.0%} false alarms"
+	splits = report.splits
+	missed = [name for name, part in splits.items() if not part.meets_goal]
+	if len(splits) <= 1:
+		lines.append(f"{goal} — {'does NOT meet' if missed else 'meets'} it.")
+	else:
+		met = [name for name in splits if name not in missed]
+		verdict = f"does NOT meet it on {', '.join(missed)}" if missed else "meets it on every set"
+		lines.append(f"{goal} — {verdict}" + (f" (meets it on {', '.join(met)})." if missed and met else "."))
+		for name, part in splits.items():
+			lines.append(
+				f"  {name}: {figures(part)} — {'meets it' if part.meets_goal else 'does NOT meet it'}"
+			)
 	if thresholds:
 		lines.append("")
 		lines.append("threshold  recall  false alarms")
@@ -144,7 +178,7 @@ def render(report: Report, thresholds: Iterable[float] = (), width: int = 100) -
 		lines.append("")
 		lines.append(f"{title} ({len(verdicts)}):")
 		for v in verdicts:
-			lines.append(f"  line {v.example.line} [{v.example.split}] {v.example.note}")
+			lines.append(f"  {v.example.where} [{v.example.split}] {v.example.note}")
 			lines.append(f"    text: {_excerpt(v.example.text, width)}")
 			lines.append(f"    score {v.score.value:g}: {v.score.explain()}")
 	return "\n".join(lines)

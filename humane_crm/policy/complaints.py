@@ -19,11 +19,12 @@ from functools import cache
 from humane_crm.policy.complaint_cues import (
 	COMPLAINT_KINDS,
 	DEFAULT_CUES,
+	GRAMMAR_KINDS,
 	INTENSIFIERS,
 	NEGATION_REACH,
 	Cue,
 	index,
-	occurrences,
+	matches,
 	phrase_words,
 	tokens,
 )
@@ -32,9 +33,11 @@ from humane_crm.policy.templates import text_of
 
 # Chosen on the labelled corpus (tests/corpus/complaints.jsonl; scripts/complaint_corpus.py).
 DEFAULT_THRESHOLD = 2.0
-DEFAULT_SENTIMENT_WEIGHT = 2.0
+DEFAULT_SENTIMENT_WEIGHT = 3.0
 # A reply needs at least this many characters of the sender's own words beyond any template.
 MIN_OWN_WORDS = 20
+# A cue with a wildcard, a choice, a word class or a gap: the explanation shows the words found.
+_PATTERN = re.compile(r"[*|#]|\.\.\.|…")
 _REPLY_SUBJECT = re.compile(r"^\s*(re|aw|sv|vs|antw|fw|fwd|wg|tr|rv|r)\s*(\[\d+\])?\s*:", re.I)
 
 
@@ -43,6 +46,11 @@ class Found:
 	phrase: str
 	kind: str
 	weight: float
+	words: str = ""  # what the message said, where the cue is a pattern ("no one … answered")
+
+	@property
+	def shown(self) -> str:
+		return self.words or self.phrase
 
 
 @dataclass(frozen=True)
@@ -73,7 +81,7 @@ class Score:
 		translates the words of the sentence (the Frappe layer passes `_`)."""
 		parts = []
 		for kind in dict.fromkeys(f.kind for f in self.found):
-			cues = ", ".join(f"“{f.phrase}” {f.weight:+g}" for f in self.found if f.kind == kind)
+			cues = ", ".join(f"“{f.shown}” {f.weight:+g}" for f in self.found if f.kind == kind)
 			parts.append(f"{say(kind)}: {cues}")
 		tone = say("sentiment {0} ({1})").format(f"{self.sentiment:+.2f}", f"{self.sentiment_points:+g}")
 		line = "; ".join([*(parts or [say("no cues")]), tone])
@@ -147,37 +155,32 @@ def score(
 def _find(text: str, cues: list[Cue]) -> tuple[tuple[Found, ...], tuple[SetAside, ...]]:
 	toks, questions = tokens(text)
 	at = index(toks)
-	grammar = {"negation": [], "question": []}
-	for cue in cues:
-		if cue.kind in grammar:
-			grammar[cue.kind].append(phrase_words(cue.phrase))
-	negated_at = {
-		i + len(words) - 1 for words in grammar["negation"] for i in occurrences(words, toks, at) if words
-	}
-	asking = {
-		toks[i].sentence for words in grammar["question"] for i in occurrences(words, toks, at) if words
-	}
+
+	def places(cue: Cue) -> list[tuple[int, ...]]:
+		return matches(phrase_words(cue.phrase), at)
+
+	negated_at = {m[-1] for cue in cues if cue.kind == "negation" for m in places(cue)}
+	asking = {toks[m[0]].sentence for cue in cues if cue.kind == "question" for m in places(cue)}
 	# A sentence that says the pain is someone else's ("our current tool") speaks for its cues.
 	elsewhere = {}
 	for cue in cues:
 		if cue.kind == "elsewhere":
-			for i in occurrences(phrase_words(cue.phrase), toks, at):
-				elsewhere.setdefault(toks[i].sentence, cue.phrase)
+			for m in places(cue):
+				elsewhere.setdefault(toks[m[0]].sentence, cue.phrase)
 
 	# Every occurrence of every cue; longer phrases claim their words first.
 	candidates = []
 	for order, cue in enumerate(cues):
-		if cue.kind in grammar or not cue.weight:
+		if cue.kind in GRAMMAR_KINDS or not cue.weight:
 			continue
-		words = phrase_words(cue.phrase)
-		for start in occurrences(words, toks, at):
-			candidates.append((-len(words), order, start, start + len(words), cue))
+		for m in places(cue):
+			candidates.append((-len(m), order, m[0], m, cue))
 	candidates.sort(key=lambda c: (c[0], c[1], c[2]))
 	claimed: set[int] = set()
-	counted: dict[int, Cue] = {}
+	counted: dict[int, tuple[Cue, tuple[int, ...]]] = {}
 	aside: dict[int, SetAside] = {}
-	for _len, order, start, end, cue in candidates:
-		if claimed & set(range(start, end)):
+	for _len, order, start, placed, cue in candidates:
+		if claimed & set(placed):
 			continue
 		why = None
 		if cue.kind in COMPLAINT_KINDS:
@@ -190,14 +193,25 @@ def _find(text: str, cues: list[Cue]) -> tuple[tuple[Found, ...], tuple[SetAside
 					else None
 				)
 			)
-		claimed.update(range(start, end))
+		claimed.update(placed)
 		if why:
 			aside.setdefault(order, SetAside(cue.phrase, cue.kind, *why))
 		else:
-			counted[order] = cue
-	found = tuple(Found(counted[o].phrase, counted[o].kind, counted[o].weight) for o in sorted(counted))
+			counted[order] = (cue, placed)
+	found = tuple(
+		Found(cue.phrase, cue.kind, cue.weight, _words(toks, placed) if _PATTERN.search(cue.phrase) else "")
+		for cue, placed in (counted[o] for o in sorted(counted))
+	)
 	set_aside = tuple(aside[o] for o in sorted(aside) if o not in counted)
 	return found, set_aside
+
+
+def _words(toks, placed: tuple[int, ...]) -> str:
+	"""The message's words a pattern matched, "…" where it skipped some."""
+	out = [toks[placed[0]].word]
+	for before, at in zip(placed, placed[1:], strict=False):
+		out.extend(("…", toks[at].word) if at > before + 1 else (toks[at].word,))
+	return " ".join(out)
 
 
 def _negated(toks, start: int, negated_at: set[int]) -> tuple[str, str] | None:
@@ -207,10 +221,10 @@ def _negated(toks, start: int, negated_at: set[int]) -> tuple[str, str] | None:
 		i = start - back
 		if i < 0 or toks[i].clause != toks[start].clause:
 			return None
-		if toks[i].word in INTENSIFIERS:
-			return None
 		if i in negated_at:
 			return ("negation", toks[i].word)
+		if toks[i].word in INTENSIFIERS:
+			return None
 	return None
 
 

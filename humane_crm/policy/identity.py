@@ -46,6 +46,25 @@ def _unqualified(address: str) -> str | None:
 	return None if address.endswith(".") else address
 
 
+# Providers that ignore dots in an address's local part, and the domain each answers to.
+_DOTS_IGNORED = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+
+
+def mailbox(key: str) -> str:
+	"""The mailbox an email key delivers to, as most providers deliver: without a "+tag"
+	("ana+news@x.com" reaches ana@x.com), and at Gmail without the dots of the local part
+	("a.na@googlemail.com" reaches ana@gmail.com). A phone key, or an address with neither, is itself.
+	Deciding for the mailbox too keeps a wish from being walked around by writing the address another
+	way; it can only add people to a decision, never drop one."""
+	if "@" not in key:
+		return key
+	local, _, domain = key.rpartition("@")
+	local = local.split("+", 1)[0] or local
+	if domain in _DOTS_IGNORED:
+		local, domain = local.replace(".", "") or local, _DOTS_IGNORED[domain]
+	return f"{local}@{domain}"
+
+
 def split_emails(value: str | None) -> list[str]:
 	"""Email keys from a recipients field ("a@x.com, Bob <b@y.com>; c@z.com")."""
 	if not value:
@@ -86,8 +105,10 @@ def normalize_phone(value: str | None, default_region: str | None = None) -> str
 def person_keys(
 	emails: Iterable[str | None] = (), phones: Iterable[str | None] = (), default_region: str | None = None
 ) -> frozenset[str]:
-	"""Every valid key among the given emails and phone numbers."""
-	keys = {normalize_email(e) for e in emails} | {normalize_phone(p, default_region) for p in phones}
+	"""Every valid key among the given emails and phone numbers, and the mailbox each address
+	delivers to (`mailbox`): the same person however their address is written."""
+	addresses = {normalize_email(e) for e in emails} - {None}
+	keys = addresses | {mailbox(a) for a in addresses} | {normalize_phone(p, default_region) for p in phones}
 	keys.discard(None)
 	return frozenset(keys)
 

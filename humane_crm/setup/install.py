@@ -10,7 +10,7 @@ from humane_crm.constants import (
 )
 from humane_crm.setup import bookkeeping
 
-ROLES = ("Cadence Manager", "Template Reviewer")
+ROLES = ("Cadence Manager", "Template Reviewer", "SMS Gateway")
 
 
 def before_install():

@@ -21,10 +21,17 @@ from humane_crm.utils import cache
 
 def known_templates() -> list[core.Template]:
 	"""Every Email Template as the core sees it: cached, and rebuilt whenever a template was added,
-	removed or saved (any write path: the stamp is read on every call)."""
-	return cache.stamped(
-		cache.TEMPLATES, "select count(*), max(modified) from `tabEmail Template`", _read_templates
-	)
+	removed or changed (any write path, even one that keeps `modified`: the stamp is read on every
+	call)."""
+	return cache.stamped(cache.TEMPLATES, _TEMPLATES_STAMP, _read_templates)
+
+
+# Every column the core reads, checksummed: a write that keeps `modified` (raw SQL, a migration,
+# `db.set_value(..., update_modified=False)`) must rebuild the cache too. Summed, not XORed: two
+# templates swapping their review states must change it.
+_TEMPLATES_STAMP = """select count(*), max(modified), sum(crc32(concat_ws('|', name,
+	ifnull(humane_review_state, ''), ifnull(humane_requires_personal_note, 0), ifnull(use_html, 0),
+	ifnull(response, ''), ifnull(response_html, '')))) from `tabEmail Template`"""
 
 
 def _read_templates() -> list[core.Template]:

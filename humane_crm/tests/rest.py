@@ -37,10 +37,34 @@ class RestUser:
 	def post(self, path: str, payload: dict):
 		return self._send("post", path, json=payload)
 
+	def upload(self, filename: str, content: bytes, **form):
+		"""POST /api/method/upload_file, as the desk's file uploader sends a file."""
+		import io
+
+		return self._send(
+			"post", "/api/method/upload_file", data={**form, "file": (io.BytesIO(content), filename)}
+		)
+
 	def call(self, method: str, **args):
 		"""POST /api/method/<method> with form arguments, as the desk sends them."""
 		form = {k: v if isinstance(v, str) else json.dumps(v) for k, v in args.items()}
 		return self._send("post", f"/api/method/{method}", data=form)
+
+
+class Guest(RestUser):
+	"""Calls the site with no login and no cookies, as a provider's webhook or a visitor does."""
+
+	def __init__(self):
+		self.user, self.client = "Guest", get_test_client(use_cookies=False)
+
+	def _send(self, method: str, path: str, **kwargs):
+		from frappe.tests.test_api import make_request
+
+		return make_request(target=getattr(self.client, method), args=(path,), kwargs=kwargs)
+
+	def post_form(self, path: str, form: dict, headers: dict | None = None):
+		"""POST a form (application/x-www-form-urlencoded), as webhooks send them."""
+		return self._send("post", path, data=form, headers=headers or {})
 
 
 def message_of(response) -> str:

@@ -298,6 +298,62 @@ class TestCorpusAndPatch(SettingsRestored):
 		self.assertEqual(cues, [("refund", 2, "other", "en"), ("our own phrase", 4, "other", "en")])
 		self.assertEqual(threshold, 3.5)
 
+	def test_a_site_on_the_previous_shipped_list_gets_the_new_one_on_migrate(self):
+		from humane_crm.patches import complaint_cues_grievance_patterns as patch
+
+		self.use_cues(patch.shipped_before(), weight=2)
+		patch.execute()
+		cues, _threshold, weight = spotting.scoring_settings()
+		self.assertEqual(
+			[(p, float(w), k) for p, w, k, _l in cues],
+			[(c.phrase, float(c.weight), c.kind) for c in core.DEFAULT_CUES],
+		)
+		self.assertEqual(weight, core.DEFAULT_SENTIMENT_WEIGHT)
+		receive_email(
+			"CRM Lead", self.lead.name, self.email, "It has been three weeks. No one has called me back."
+		)
+		found = frappe.db.get_value("Complaint", {"reference_name": self.lead.name}, "matched_phrases")
+		self.assertIn("“no one … called”", found)
+
+	def test_a_site_on_the_first_list_of_patterns_gets_the_second(self):
+		from humane_crm.patches import complaint_cues_grievance_patterns as patch
+
+		self.use_cues(patch.shipped_before("complaint_cues_766.json"), weight=3)
+		patch.execute()
+		cues, _threshold, _weight = spotting.scoring_settings()
+		self.assertEqual(
+			[(p, float(w), k) for p, w, k, _l in cues],
+			[(c.phrase, float(c.weight), c.kind) for c in core.DEFAULT_CUES],
+		)
+
+	def test_the_new_list_keeps_what_an_admin_edited(self):
+		from humane_crm.patches import complaint_cues_grievance_patterns as patch
+
+		before = patch.shipped_before()
+		edited = [c for c in before if c.phrase != "late"]  # deleted by the admin
+		edited = [core.Cue(c.phrase, 5 if c.phrase == "refund" else c.weight, c.kind) for c in edited]
+		self.use_cues([*edited, core.Cue("our own phrase", 4, "other")], weight=2.5)
+		patch.execute()
+		cues, _threshold, weight = spotting.scoring_settings()
+		by_phrase = {p: (float(w), k) for p, w, k, _l in cues}
+		self.assertEqual(by_phrase["refund"], (5.0, "money"))
+		self.assertEqual(by_phrase["our own phrase"], (4.0, "other"))
+		self.assertNotIn("late", by_phrase)
+		self.assertNotIn("another", by_phrase)  # as shipped, and no longer shipped
+		self.assertIn("still *ing", by_phrase)  # new to the list
+		self.assertEqual(weight, 2.5)
+
+	def use_cues(self, cues, weight):
+		settings = frappe.get_single("Humane CRM Settings")
+		settings.set("complaint_phrases", [])
+		for c in cues:
+			settings.append(
+				"complaint_phrases",
+				{"language": c.language, "kind": c.kind.title(), "phrase": c.phrase, "weight": c.weight},
+			)
+		settings.complaint_sentiment_weight = weight
+		settings.save(ignore_permissions=True)
+
 
 class TestTheGate(ComplaintTestCase):
 	def test_the_first_reply_waits_for_the_checklist_then_a_follow_up_is_owed(self):

@@ -10,7 +10,7 @@ import socket
 import tempfile
 import time
 from email import policy
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 import frappe
 from frappe.core.doctype.communication.email import make
@@ -105,7 +105,9 @@ class VoiceTestCase(HumaneTestCase):
 		frappe.db.rollback()
 
 
-class TestTheLinkInEveryEmail(VoiceTestCase):
+class MailTestCase(VoiceTestCase):
+	"""Frappe's queue sends to an SMTP sink in this process, through an Email Account of its own."""
+
 	def setUp(self):
 		super().setUp()
 		self.sink = Sink()
@@ -149,6 +151,29 @@ class TestTheLinkInEveryEmail(VoiceTestCase):
 		frappe.set_user("Administrator")
 		return self.sink.messages()
 
+	def forget_lead(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+		person = person_of_email(self.email)
+		for name in frappe.get_all("Email Unsubscribe", {"email": self.email}, pluck="name"):
+			frappe.delete_doc("Email Unsubscribe", name, force=True, ignore_permissions=True)
+		# (Frappe 15.44 refuses to delete any user on a site with a single manager: rows, then)
+		frappe.db.delete("Has Role", {"parent": self.email, "parenttype": "User"})
+		frappe.db.delete("User", {"name": self.email})
+		for contact in frappe.get_all("Contact Email", {"email_id": self.email}, pluck="parent"):
+			frappe.delete_doc("Contact", contact, force=True, ignore_permissions=True)
+		frappe.db.delete("Customer Link", {"person": person})
+		frappe.db.delete("Contact Attempt", {"person": person})
+		frappe.db.delete("Contact Preference Key", {"parent": person})
+		frappe.db.delete("Contact Preference", {"name": person})
+		frappe.db.delete("Communication", {"reference_name": self.lead.name})
+		frappe.db.delete("CRM Lead", {"name": self.lead.name})
+		frappe.db.delete("Email Account", {"name": self.account.name})
+		frappe.db.commit()
+		frappe.local.outgoing_email_account = {}
+
+
+class TestTheLinkInEveryEmail(MailTestCase):
 	def test_the_mime_that_reaches_the_server_carries_the_footer_and_both_headers(self):
 		got = self.send_through_the_queue(cc=AGENT)
 		mail = got[self.email]
@@ -203,21 +228,89 @@ class TestTheLinkInEveryEmail(VoiceTestCase):
 		frappe.db.rollback()
 		self.assertEqual(preference(self.email).modified, modified)
 
-	def forget_lead(self):
-		frappe.set_user("Administrator")
-		frappe.db.rollback()
-		person = person_of_email(self.email)
-		for name in frappe.get_all("Email Unsubscribe", {"email": self.email}, pluck="name"):
-			frappe.delete_doc("Email Unsubscribe", name, force=True, ignore_permissions=True)
-		frappe.db.delete("Customer Link", {"person": person})
-		frappe.db.delete("Contact Attempt", {"person": person})
-		frappe.db.delete("Contact Preference Key", {"parent": person})
-		frappe.db.delete("Contact Preference", {"name": person})
-		frappe.db.delete("Communication", {"reference_name": self.lead.name})
-		frappe.db.delete("CRM Lead", {"name": self.lead.name})
-		frappe.db.delete("Email Account", {"name": self.account.name})
+
+class TestThePersonsLanguage(MailTestCase):
+	"""The footer and the page in the person's language when it is known, else the site's."""
+
+	def test_a_person_whose_login_is_in_spanish_gets_the_footer_and_the_page_in_spanish(self):
+		frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": self.email,
+				"first_name": "Ana",
+				"user_type": "Website User",  # a portal login: still a customer, still governed
+				"language": "es",
+				"send_welcome_email": 0,
+			}
+		).insert(ignore_permissions=True)
+		mail = self.send_through_the_queue(cc=AGENT)[self.email]
+		text, html = bodies(mail)
+		self.assertIn("¿Le escribimos demasiado?", text)
+		self.assertIn("Elija cómo contactarle", html)
+		self.assertNotIn(FOOTER, text + html)
+		[link] = re.findall(r"<(https?://[^>]+)>", mail["List-Unsubscribe"])
+		self.assertIn("_lang=es", link)
+		# The colleague on CC reads no footer at all.
+		self.assertNotIn("¿Le escribimos demasiado?", bodies(self.sink.messages()[AGENT])[1])
+		# The link opens their page in Spanish, a guest's browser saying nothing of its language.
+		response = guest("get", path_of(link))
+		page = response.get_data(as_text=True)
+		self.assertIn("Cómo le contactamos", page)
+		self.assertIn("Hola, Ana:", page)
+		self.assertIn('<html lang="es">', page)
+
+	def test_a_choice_made_on_the_page_in_spanish_makes_the_next_footer_spanish(self):
+		first = self.send_through_the_queue()[self.email]
+		self.assertIn(FOOTER, bodies(first)[0])  # nothing known yet: the site's language
+		[link] = re.findall(r"<(https?://[^>]+)>", first["List-Unsubscribe"])
 		frappe.db.commit()
-		frappe.local.outgoing_email_account = {}
+		response = guest(
+			"post",
+			path_of(link),
+			data={"choice": "stop-call"},
+			headers={"Accept-Language": "es-ES,es;q=0.9"},
+		)
+		self.assertIn("Hecho: no recibirá más llamadas de nuestra parte.", response.get_data(as_text=True))
+		frappe.db.rollback()
+		pref = preference(self.email)
+		self.assertEqual((pref.opt_out_call, pref.source), (1, "Customer"))
+		# What the business reads stays in the site's language.
+		self.assertIn("Chosen by the customer on their contact choices page", pref.reason)
+		second = self.send_through_the_queue()[self.email]
+		text, html = bodies(second)
+		self.assertIn("¿Le escribimos demasiado? Elija cómo contactarle", text)
+		self.assertIn("_lang=es", second["List-Unsubscribe"])
+
+
+class TestTheMailtoUnsubscribe(MailTestCase):
+	def test_a_reply_to_the_mailto_of_the_header_stops_email(self):
+		self.account.db_set("enable_incoming", 1)  # the shop reads mail: its address can take a mailto
+		mail = self.send_through_the_queue()[self.email]
+		[mailto] = re.findall(r"<(mailto:[^>]+)>", mail["List-Unsubscribe"])
+		address, query = mailto[len("mailto:") :].split("?", 1)
+		self.assertEqual(address, links.inbound_address())
+		subject = unquote(query.removeprefix("subject="))
+		self.assertRegex(subject, r"^unsubscribe [A-Za-z0-9_-]{40,64}$")
+		# The person's mail client sends it; the account pulls it in, as Frappe's InboundMail does.
+		raw = (
+			f"From: Ana <{self.email}>\r\nTo: {address}\r\nSubject: {subject}\r\n"
+			f"Message-ID: <{frappe.generate_hash(length=12)}@example.com>\r\n"
+			"Content-Type: text/plain; charset=utf-8\r\n\r\n\r\n"
+		).encode()
+		from frappe.email.receive import InboundMail
+
+		InboundMail(raw, frappe.get_doc("Email Account", {"email_id": address})).process()
+		pref = preference(self.email)
+		self.assertEqual((pref.opt_out_email, pref.source), (1, "Customer"))
+		frappe.set_user(AGENT)
+		with self.assertRaises(ChannelOptedOutError):
+			send_email("CRM Lead", self.lead.name, self.email)
+
+	def test_a_mailto_with_a_tampered_token_changes_nothing(self):
+		token = links.token_for(ledger.person_for(frozenset({self.email}), "Ana"))
+		for subject in (f"unsubscribe {token[:-2]}xx", "unsubscribe " + "A" * 43):
+			self.assertFalse(choices.unsubscribe_by_mail(subject))
+		self.assertEqual(preference(self.email).opt_out_email, 0)
 
 
 class TestTheCustomersPage(VoiceTestCase):
@@ -422,6 +515,28 @@ class TestStopUnderstood(VoiceTestCase):
 		pref = frappe.get_doc("Contact Preference", ledger.persons_holding({key})[key])
 		self.assertEqual((pref.opt_out_whatsapp, pref.status, pref.source), (1, "Open", "Customer"))
 		self.assertFalse(frappe.db.exists("Stop Request", {"reference_name": lead.name}))
+
+	def test_stop_alone_from_the_whatsapp_webhook_opens_no_reply_window(self):
+		from humane_crm.events import whatsapp
+
+		typed, written, key = new_phone()
+		lead = make_lead("Omar", mobile_no=typed, lead_owner=AGENT)
+		message = frappe._dict(
+			doctype="WhatsApp Message",
+			name=frappe.generate_hash(length=10),
+			type="Incoming",
+			message="Stop",
+			reference_doctype="CRM Lead",
+			reference_name=lead.name,
+			flags=frappe._dict(),
+		)
+		message["from"] = written
+		frappe.set_user("Guest")  # frappe_whatsapp's webhook
+		whatsapp.after_insert(message)
+		frappe.set_user(AGENT)
+		answer = check_contact("CRM Lead", lead.name, "WhatsApp")
+		self.assertFalse(answer["allowed"])  # not "an answer to their own message"
+		self.assertTrue(check_contact("CRM Lead", lead.name, "Call")["allowed"])
 
 	def test_a_stop_request_is_made_and_decided_only_by_the_app(self):
 		name = self.test_please_stop_emailing_me_pauses_at_once_and_asks_the_owner()

@@ -20,10 +20,10 @@ import frappe
 
 AUTOMATION_USERS = "humane_crm:automation_users"
 GOVERNED_RECORD_TYPES = "humane_crm:governed_record_types"
-DEFAULT_REGION = "humane_crm:default_region"
+DECISION_SETTINGS = "humane_crm:decision_settings"  # the phone region and the reply window
 CADENCE_RULES = "humane_crm:cadence_rules"
 TEMPLATES = "humane_crm:templates"
-KEYS = (AUTOMATION_USERS, GOVERNED_RECORD_TYPES, DEFAULT_REGION, CADENCE_RULES, TEMPLATES)
+KEYS = (AUTOMATION_USERS, GOVERNED_RECORD_TYPES, DECISION_SETTINGS, CADENCE_RULES, TEMPLATES)
 
 
 def kept(key: str, build: Callable[[], Any]) -> Any:

@@ -29,7 +29,10 @@ CHOICES = (*PAUSES, "stop-all", "open", *(f"{verb}-{c}" for c in CHANNELS for ve
 
 
 def page_reason() -> str:
-	return _("Chosen by the customer on their contact choices page ({0})").format(links.ROUTE)
+	# What the business reads later is in the site's language, whatever the page was read in.
+	return _("Chosen by the customer on their contact choices page ({0})", lang=links.site_language()).format(
+		links.ROUTE
+	)
 
 
 def one_click(person: str) -> bool:
@@ -40,7 +43,11 @@ def one_click(person: str) -> bool:
 		return False
 	save_preference(
 		doc,
-		{"opt_out_email": 1, "source": "Customer", "reason": _("one-click unsubscribe")},
+		{
+			"opt_out_email": 1,
+			"source": "Customer",
+			"reason": _("one-click unsubscribe", lang=links.site_language()),
+		},
 		by_the_customer=True,
 	)
 	return True

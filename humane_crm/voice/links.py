@@ -11,6 +11,11 @@ Every email the app lets out to a CRM person carries the link, on every path: it
 mail leaves, per recipient, as the queue hands each message to the mail server (`voice.queue`) —
 a footer line in the message and RFC 8058's `List-Unsubscribe` and `List-Unsubscribe-Post` headers.
 Colleagues and people outside CRM get the message untouched.
+
+The footer is in the person's language when we know it (`language_of`), else the site's, and the
+link opens their page in it (Frappe's own `_lang`): neither Frappe nor CRM keeps a language on a
+lead, deal or contact, so what is known is the language of the person's own login (a portal
+User's *Language*), or the one they read their page in when they last made a choice there.
 """
 
 from __future__ import annotations
@@ -74,8 +79,10 @@ def person_of(token) -> str | None:
 	return person if person and frappe.db.exists("Contact Preference", person) else None
 
 
-def url(token: str) -> str:
-	return get_url(f"{ROUTE}?t={token}")
+def url(token: str, lang: str | None = None) -> str:
+	"""The person's page; in `lang` (Frappe's `_lang`) when it is not the site's own."""
+	tail = f"&_lang={quote(lang)}" if lang and lang != site_language() else ""
+	return get_url(f"{ROUTE}?t={token}{tail}")
 
 
 def inbound_address() -> str | None:
@@ -112,14 +119,38 @@ def personalise(message: bytes, recipient: str, reference: tuple) -> bytes:
 	key = identities.email_key(recipient)
 	if not key or not scope.governed(reference, [key]):
 		return message
-	token = token_for(ledger.person_for(frozenset({key})))
+	person = ledger.person_for(frozenset({key}))
+	token = token_for(person)
+	lang = language_of(person, key)
 	inbound = inbound_address()
 	mailto = f"mailto:{inbound}?subject={quote('unsubscribe ' + token)}" if inbound else None
-	return with_link(message, url(token), mailto, site_language())
+	return with_link(message, url(token, lang), mailto, lang)
 
 
 def site_language() -> str:
 	return frappe.db.get_single_value("System Settings", "language") or "en"
+
+
+def language_of(person: str, key: str | None = None) -> str:
+	"""The person's language: their own login's (a portal User with their address, enabled, with a
+	Language set), else the one they last chose on their page in, else the site's."""
+	if key and "@" in key:
+		own = frappe.db.sql(
+			"""select language from `tabUser` where (name = %(key)s or email = %(key)s) and enabled = 1
+			and ifnull(language, '') != '' limit 1""",
+			{"key": key},
+		)
+		if own:
+			return own[0][0]
+	return frappe.db.get_value("Customer Link", {"person": person}, "language") or site_language()
+
+
+def remember_language(person: str, lang: str | None) -> None:
+	"""The language the person read their page in when they made a choice there (a known one)."""
+	if lang and frappe.db.exists("Language", lang):
+		link = frappe.db.get_value("Customer Link", {"person": person}, ["name", "language"], as_dict=True)
+		if link and link.language != lang and (link.language or lang != site_language()):
+			frappe.db.set_value("Customer Link", link.name, "language", lang, update_modified=False)
 
 
 def footer_words(lang: str | None = None) -> tuple[str, str]:

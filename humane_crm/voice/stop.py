@@ -1,8 +1,8 @@
 """ "Stop" understood: a customer's message that asks us to stop is honoured at once, and a human
 decides what it meant.
 
-- `heard` (an inbound email an Email Account pulled in, or an incoming WhatsApp message, on a lead or
-  deal): the core (`policy.stop_words`) reads the customer's own words against the settings' Stop
+- `heard` (an inbound email an Email Account pulled in, an incoming WhatsApp message, or an SMS an
+  SMS gateway reported through `voice.sms.received`, on a lead or deal): the core (`policy.stop_words`) reads the customer's own words against the settings' Stop
   Phrases. A message that is exactly one revocation word on SMS or WhatsApp opts out of that channel
   at once, as carriers do. Any other request to stop pauses all contact at once (source Customer,
   their words quoted, for Stop Request Pause days) and opens a *Stop Request* for the record's
@@ -40,6 +40,11 @@ def phrases() -> list[tuple[str, str]]:
 	return rows or list(core.DEFAULT_PHRASES)
 
 
+def lone_word(body: str | None) -> core.Heard | None:
+	"""A message that is exactly one revocation word ("STOP"), as carriers read SMS and WhatsApp."""
+	return core.only_word(body, phrases())
+
+
 def heard(
 	channel: str, body: str | None, subject: str | None, key: str | None, reference: tuple, message: tuple
 ) -> str | None:
@@ -52,7 +57,7 @@ def heard(
 	if channel in ("SMS", "WhatsApp"):
 		word = core.only_word(body, listed)
 		if word:
-			return _opt_out_at_once(channel, word, key, reference)
+			return opt_out_at_once(channel, word, key, reference)
 	found = core.hear(body, listed, subject=subject if channel == "Email" else None)
 	if not found:
 		return None
@@ -101,7 +106,9 @@ def heard(
 	return request.name
 
 
-def _opt_out_at_once(channel: str, word: core.Heard, key: str, reference: tuple) -> str:
+def opt_out_at_once(channel: str, word: core.Heard, key: str, reference: tuple) -> str:
+	"""One revocation word alone on SMS or WhatsApp: that channel's opt-out, at once, and the
+	record's owner (when there is a record) told."""
 	person = ledger.person_for(frozenset({key}), identities.display_name(*reference))
 	doc = frappe.get_doc("Contact Preference", person)
 	if not doc.get(CHANNEL_FIELD[channel]):
@@ -115,11 +122,12 @@ def _opt_out_at_once(channel: str, word: core.Heard, key: str, reference: tuple)
 			by_the_customer=True,
 		)
 	owner = identities.record_owner(*reference)
-	text = _("{0} wrote “{1}” on {2}: they are opted out of {2}.").format(
-		identities.display_name(*reference) or reference[1], word.words, channel
-	)
-	notify(owner, doc, text)
-	crm_notify(owner, doc, text, *reference)
+	if owner:
+		text = _("{0} wrote “{1}” on {2}: they are opted out of {2}.").format(
+			identities.display_name(*reference) or reference[1], word.words, channel
+		)
+		notify(owner, doc, text)
+		crm_notify(owner, doc, text, *reference)
 	return person
 
 

@@ -8,6 +8,8 @@ changes nothing and gets the same plain answer, whatever the address behind it: 
 whether an address is known. Rate-limited per address and per link (Frappe's `rate_limit`).
 """
 
+from urllib.parse import urlencode
+
 import frappe
 from frappe import _
 from frappe.rate_limiter import rate_limit
@@ -34,6 +36,8 @@ def page(token) -> dict:
 		"business": business_name(),
 		"lang": lang,
 		"token": token if isinstance(token, str) else "",
+		# the page stays in the language it was opened in (Frappe's `_lang`), choice after choice
+		"action": "?" + urlencode({"t": token if isinstance(token, str) else "", "_lang": lang}),
 		"csrf_token": frappe.session.data.csrf_token if frappe.session.user != "Guest" else "",
 		"done": "",
 		"one_click": False,
@@ -51,6 +55,7 @@ def page(token) -> dict:
 			out["done"] = _("Done: no more emails from us.")
 		elif frappe.form_dict.get("choice") in choices.CHOICES:
 			out["done"] = choices.choose(person, frappe.form_dict.get("choice"))
+			links.remember_language(person, lang)  # their emails' footer speaks it from now on
 	out["choices"] = choices.state(person)
 	return out
 

@@ -119,6 +119,17 @@ function humaneCRM(env) {
 		return isNaN(d) ? iso : d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 	}
 
+	function day(iso) {
+		if (!iso) return "";
+		const d = new Date(String(iso).replace(" ", "T"));
+		return isNaN(d) ? iso : d.toLocaleDateString(undefined, { dateStyle: "medium" });
+	}
+
+	const short = (text) => {
+		const t = String(text || "").replace(/\s+/g, " ").trim();
+		return t.length > 40 ? t.slice(0, 39) + "…" : t;
+	};
+
 	function actions() {
 		if (!state) return [];
 		const s = state;
@@ -127,7 +138,19 @@ function humaneCRM(env) {
 		const dropdown = (label, items) => ({ group: label, buttonLabel: label, hideLabel: true, items });
 		const contactItems = [];
 		const item = (label, onClick) => contactItems.push({ label, onClick });
-		const out = [{ label: s.headline, onClick: checkContact }];
+		const out = [];
+		// A customer's request to stop waits for its owner's decision: first, so that it is seen even
+		// where a long header runs past the screen's edge (CRM 1.5x's header does not wrap).
+		if (s.stop_request) {
+			const r = s.stop_request;
+			out.push({
+				label: r.paused_until
+					? __("Asked to stop {0}: “{1}” — paused until {2}", [day(r.heard_at), short(r.words), day(r.paused_until)])
+					: __("Asked to stop {0}: “{1}” — confirm or dismiss", [day(r.heard_at), short(r.words)]),
+				onClick: stopDialog,
+			});
+		}
+		out.push({ label: s.headline, onClick: checkContact });
 		if (s.complaint) {
 			const c = s.complaint;
 			const left = c.missing && c.missing.length;
@@ -440,6 +463,40 @@ function humaneCRM(env) {
 		});
 	}
 
+	// A customer asked to stop
+	// ------------------
+
+	function stopDialog() {
+		const r = state.stop_request;
+		const call = (method, args, message) => after(env.call("humane_crm.voice.stop." + method, { name: r.name, ...args }), message);
+		form({
+			title: __("They asked us to stop"),
+			body: (id) =>
+				`<blockquote data-humane-stop="${esc(r.name)}" style="margin:0;padding:6px 10px;border-left:3px solid #d4d4d4;white-space:pre-wrap">“${esc(
+					r.words
+				)}”</blockquote>` +
+				para(__("By {0}, {1}", [__(r.heard_on), when(r.heard_at)]), true) +
+				para(
+					r.paused_until
+						? __("Their message paused all contact until {0}, at once.", [day(r.paused_until)])
+						: __("The pause their message made has been changed since."),
+					true
+				) +
+				para(
+					__("Confirm: {0}, as they asked. Dismiss: it was not a request to stop, and contact opens again as it was before.", [r.outcome])
+				) +
+				(r.may_decide ? "" : `<p data-humane-note style="margin:0;color:#b45309">${esc(__("You cannot decide stop requests; {0} was asked to.", [r.owner || __("the record's owner")]))}</p>`) +
+				textarea(id, "reason", __("If it is not a request to stop: why (required to dismiss)")),
+			actions: [
+				{ label: __("Confirm: {0}", [r.outcome]), variant: "solid", theme: "red", run: () => call("confirm", {}, __("Confirmed: {0}", [r.outcome])) },
+				{
+					label: __("Dismiss"),
+					run: (v) => call("dismiss", { reason: required(v.reason, __("Say why this message is not a request to stop.")) }, __("Dismissed: contact is open again")),
+				},
+			],
+		});
+	}
+
 	// Held messages
 	// ------------------
 
@@ -486,24 +543,64 @@ function humaneCRM(env) {
 	// ------------------
 
 	async function templates() {
-		const rows = await env.call(ns + "template_states", {});
+		const answer = await env.call(ns + "template_states", {});
+		const rows = answer.templates || [];
+		const submittable = rows.filter((r) => r.may_submit);
 		form({
 			title: __("Email templates: review state"),
-			body: () =>
-				para(__("Only approved templates can be enabled and picked in a reply. Reviews happen in the desk: {0}", ["/app/email-template"]), true) +
-				`<table style="width:100%;border-collapse:collapse">` +
-				rows
-					.map(
-						(r) =>
-							`<tr data-humane-template="${esc(r.name)}" style="border-top:1px solid #e5e5e5"><td style="padding:4px"><a href="/app/email-template/${encodeURIComponent(
-								r.name
-							)}" target="_blank">${esc(r.name)}</a>${r.mine ? " · " + esc(__("yours")) : ""}</td><td style="padding:4px">${esc(r.state)}</td><td style="padding:4px;color:#525252">${esc(
-								r.review_comment || ""
-							)}</td></tr>`
-					)
-					.join("") +
-				`</table>`,
-			actions: [{ label: __("Close"), run: () => true }],
+			size: "3xl",
+			body: (id) =>
+				para(
+					__(
+						"Only an approved template can be enabled and picked in a reply. {0} does not show a template's review state, so it is shown here; reviews happen in the desk.",
+						[answer.where]
+					),
+					true
+				) +
+				(rows.length
+					? `<table style="width:100%;border-collapse:collapse"><tr style="color:#525252;text-align:left"><th style="padding:4px">${esc(
+							__("Template")
+					  )}</th><th style="padding:4px">${esc(__("Review state"))}</th><th style="padding:4px">${esc(__("Next"))}</th></tr>` +
+					  rows
+							.map(
+								(r) =>
+									`<tr data-humane-template="${esc(r.name)}" style="border-top:1px solid #e5e5e5;vertical-align:top"><td style="padding:4px"><a href="/app/email-template/${encodeURIComponent(
+										r.name
+									)}" target="_blank">${esc(r.name)}</a>${r.mine ? " · " + esc(__("yours")) : ""}${
+										r.enabled ? " · " + esc(__("enabled")) : ""
+									}</td><td style="padding:4px" data-humane-state>${esc(r.state)}${
+										r.reviewed_by ? `<br><span style="color:#525252">${esc(__("by {0}", [r.reviewed_by]))}</span>` : ""
+									}${r.review_comment ? `<br><span style="color:#525252">“${esc(r.review_comment)}”</span>` : ""}</td><td style="padding:4px;color:#525252">${esc(
+										r.next
+									)}</td></tr>`
+							)
+							.join("") +
+					  `</table>`
+					: para(__("No email templates yet."), true)) +
+				(submittable.length
+					? select(
+							id,
+							"template",
+							__("Submit one of your templates for review"),
+							submittable.map((r) => [r.name, `${r.name} (${r.state})`]),
+							submittable[0].name
+					  )
+					: ""),
+			actions: [
+				...(submittable.length
+					? [
+							{
+								label: __("Submit for review"),
+								variant: "solid",
+								run: async (v) => {
+									await env.call("humane_crm.template_review.four_eyes.submit_for_review", { name: v.template });
+									env.notify(__("{0} is waiting for a reviewer", [v.template]), true);
+								},
+							},
+					  ]
+					: []),
+				{ label: __("Close"), run: () => true },
+			],
 		});
 	}
 

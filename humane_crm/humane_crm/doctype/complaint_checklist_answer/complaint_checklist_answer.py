@@ -3,6 +3,11 @@
 
 from frappe.model.document import Document
 
+from humane_crm import app_fields
+
 
 class ComplaintChecklistAnswer(Document):
-	pass
+	"""One item of a complaint's empathy checklist: ticked only by the Tick action, on the complaint."""
+
+	def validate(self):
+		app_fields.refuse_saving_a_row_alone(self)  # runs only for a row saved without its parent

@@ -5,8 +5,12 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-TIMELINE_INDEX = "person_timeline_index"
-TIMELINE_COLUMNS = ["person", "timestamp", "channel", "direction", "outcome"]
+# A decision reads one person's rows that count (outcome), since the longest rule window looks back
+# (timestamp), and what its explanation names (agent, record): one index range per outcome, every
+# column in the index. The outcome before the time skips a person's refusals, however many.
+# (direction, channel and outcome are varchar(20) so that the key fits InnoDB's 3072 bytes.)
+DECISION_INDEX = "person_decision_index"
+DECISION_COLUMNS = ["person", "outcome", "timestamp", "channel", "direction", "agent", "reference_name"]
 
 
 class LedgerIsAppendOnlyError(frappe.ValidationError):
@@ -34,8 +38,8 @@ class ContactAttempt(Document):
 
 
 def on_doctype_update():
-	# "This person's attempts since T" is one range read on this index, which also holds every
-	# column a decision needs: a batch check reads the ledger without touching the table rows.
-	frappe.db.add_index("Contact Attempt", TIMELINE_COLUMNS, TIMELINE_INDEX)
+	# "This person's touches that count, since T" is a range read on this index, which also holds
+	# every column a decision needs: a decision reads the ledger without touching the table rows.
+	frappe.db.add_index("Contact Attempt", DECISION_COLUMNS, DECISION_INDEX)
 	# Backfill skips sources already in the ledger.
 	frappe.db.add_index("Contact Attempt", ["source_doctype", "source_name"], "source_index")

@@ -1,9 +1,15 @@
 # Copyright (c) 2026, Humane CRM contributors
 # For license information, please see license.txt
 
+from datetime import timedelta
+
 import frappe
 
-from humane_crm.humane_crm.doctype.contact_attempt.contact_attempt import LedgerIsAppendOnlyError
+from humane_crm.cadence import facts
+from humane_crm.humane_crm.doctype.contact_attempt.contact_attempt import (
+	DECISION_INDEX,
+	LedgerIsAppendOnlyError,
+)
 from humane_crm.tests.utils import (
 	AGENT,
 	HumaneTestCase,
@@ -49,20 +55,34 @@ class TestContactAttempt(HumaneTestCase):
 		frappe.delete_doc("Contact Attempt", name)
 		self.assertFalse(frappe.db.exists("Contact Attempt", name))
 
-	def test_attempts_since_t_is_one_index_range(self):
-		plan = frappe.db.sql(
-			"explain select name from `tabContact Attempt` where person = %s and `timestamp` >= %s",
-			("x", "2026-01-01"),
-			as_dict=True,
-		)
-		self.assertEqual(plan[0].key, "person_timeline_index")
+	def _plan(self, query: str, **values) -> dict:
+		values = {"persons": ("x", "y"), "since": "2026-01-01", "deciding": facts.DECIDING, **values}
+		return frappe.db.sql("explain " + query, values, as_dict=True)
 
-	def test_a_batch_reads_what_decides_from_the_index_alone(self):
-		plan = frappe.db.sql(
-			"""explain select name, `timestamp`, channel, direction, outcome from `tabContact Attempt`
-			where person = %s and `timestamp` >= %s""",
-			("x", "2026-01-01"),
+	def test_a_decision_reads_one_index_range_per_outcome_that_counts(self):
+		[plan] = self._plan(facts.LEDGER_QUERY)
+		self.assertEqual(plan.key, DECISION_INDEX)
+		self.assertEqual(plan.type, "range")  # not `ref` on the person: their whole history
+		self.assertIn("Using index", plan.Extra)  # no table row is read
+
+	def test_what_a_decision_reads_does_not_grow_with_the_persons_history(self):
+		row = frappe.get_all("Contact Attempt", {"source_name": self.sent["name"]}, ["name", "person"])[0]
+		now = frappe.utils.now_datetime()
+		# A script retried 40 times this week (refused), and a year of touches long ago.
+		history = [(now - timedelta(hours=i + 1), "Blocked") for i in range(40)]
+		history += [(now - timedelta(days=100 + i), "Allowed") for i in range(40)]
+		for at, outcome in history:
+			frappe.db.sql(
+				"""insert into `tabContact Attempt` (name, person, `timestamp`, direction, channel, outcome,
+				agent) values (%s, %s, %s, 'Outbound', 'Email', %s, 'Administrator')""",
+				(frappe.generate_hash(length=12), row.person, at, outcome),
+			)
+		since = now - timedelta(days=8)
+		read = frappe.db.sql(
+			"analyze " + facts.LEDGER_QUERY,
+			{"persons": (row.person,), "since": since, "deciding": facts.DECIDING},
 			as_dict=True,
-		)
-		self.assertEqual(plan[0].key, "person_timeline_index")
-		self.assertIn("Using index", plan[0].Extra)  # no table row is read
+		)[0]
+		self.assertEqual(float(read.r_rows), 1)  # the one email that counts, nothing else
+		on_record = facts.fetch_facts({self.lead.email}, since)
+		self.assertEqual([r[0] for r in on_record[self.lead.email].ledger], [row.name])

@@ -58,16 +58,7 @@ class ContactPreference(Document):
 	def normalize_keys(self):
 		seen = set()
 		for row in list(self.identities):
-			value = (row.identity or "").strip()
-			key = identities.email_key(value) or identities.phone_key(value)
-			if not key:
-				frappe.throw(
-					_("Row {0}: “{1}” is neither an email address nor a phone number.").format(
-						row.idx, value
-					),
-					exc=InvalidPreferenceError,
-					title=_("Not an email or phone"),
-				)
+			key = normalized_key(row.identity, row.idx)
 			if key in seen:
 				self.remove(row)
 				continue
@@ -136,6 +127,20 @@ class ContactPreference(Document):
 		):
 			self.status_set_by = frappe.session.user
 			self.status_set_on = clock.naive(clock.now())
+
+
+def normalized_key(value: str | None, idx: int) -> str:
+	"""A person's key as stored: an email address or phone number normalised; anything else refused
+	(`idx`: the row, for the sentence). Also used by `ledger._new_person`, which inserts directly."""
+	value = (value or "").strip()
+	key = identities.email_key(value) or identities.phone_key(value)
+	if not key:
+		frappe.throw(
+			_("Row {0}: “{1}” is neither an email address nor a phone number.").format(idx, value),
+			exc=InvalidPreferenceError,
+			title=_("Not an email or phone"),
+		)
+	return key
 
 
 def relaxes(before, after) -> bool:
