@@ -61,3 +61,19 @@ def test_only_outbound_touches_that_went_out_count(outcome, direction):
 		direction == "Outbound" and label in ("Allowed", "Warned", "Overridden")
 	)
 	assert not core.is_conversation(label)
+
+
+def test_quiet_hours_hold_in_every_zone_the_person_is_known_by():
+	from datetime import time
+	from zoneinfo import ZoneInfo
+
+	daytime = Rule("Daytime", allowed_from=time(8), allowed_to=time(20))
+	new_york, tokyo = ZoneInfo("America/New_York"), ZoneInfo("Asia/Tokyo")
+	at = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)  # 10:00 in New York, 00:00 in Tokyo
+	assert core.decide("Call", [], at, rules=(daytime,), zone=new_york).outcome == core.ALLOW
+	both = core.decide("Call", [], at, rules=(daytime,), zone=new_york, also_zones=(tokyo,))
+	assert both.outcome == core.BLOCK
+	[reason] = both.blocking
+	assert reason.facts["zone"] == "Asia/Tokyo"
+	# allowed again only once it is daytime in both: 08:00 in Tokyo is 18:00 in New York
+	assert both.next_allowed_at == datetime(2026, 11, 24, 23, 0, tzinfo=UTC)

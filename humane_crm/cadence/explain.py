@@ -119,7 +119,7 @@ def sentence(reason: core.Reason, person: PersonVerdict) -> str:
 			facts["local"].strftime("%a %H:%M"),
 			who(person),
 			facts["zone"],
-			zone_source_sentence(person.zone_source),
+			zone_source_sentence(person.zone_source if facts["zone"] == person.zone.key else "phone"),
 		)
 	return _("{0}: {1}").format(reason.kind, who(person))
 

@@ -249,14 +249,19 @@ def to_preference(name: str, row: dict) -> core.Preference:
 
 def person_zone(
 	keys: frozenset, record: identities.RecordFacts | None, site: ZoneInfo
-) -> tuple[ZoneInfo, str]:
-	"""The person's zone: the record's Time Zone, else their phone number's (if only one), else the site's."""
-	if record and record.time_zone and any(keys & p for p in record.people):
-		return zone_or(record.time_zone, site), "record"
+) -> tuple[ZoneInfo, str, tuple[ZoneInfo, ...]]:
+	"""The person's zone: the record's Time Zone, else their phone number's (if only one), else the
+	site's; and any other zone they are known by. A Time Zone typed on the record does not replace
+	their phone's: quiet hours hold in both (anyone who may edit the lead could otherwise make 3 a.m.
+	look like daytime)."""
 	from_phone = identities.phone_zone(keys)
-	if from_phone:
-		return zone_or(from_phone, site), "phone"
-	return site, "site"
+	phone = zone_or(from_phone, site) if from_phone else None
+	if record and record.time_zone and any(keys & p for p in record.people):
+		zone = zone_or(record.time_zone, site)
+		return zone, "record", (phone,) if phone and phone.key != zone.key else ()
+	if phone:
+		return phone, "phone", ()
+	return site, "site", ()
 
 
 def decide_for_people(
@@ -356,7 +361,7 @@ def _decide_one(keys: frozenset, records: list[OnRecord], shared: Shared) -> Per
 				conversations.append(when)
 			if direction == "Inbound" and outcome == "Received" and ch == channel:  # their own message
 				inbound.append(when)
-	zone, zone_source = person_zone(keys, record, site)
+	zone, zone_source, also_zones = person_zone(keys, record, site)
 	mine = record is not None and any(keys & p for p in record.people)
 	title = next((r.title for r in records if r.title), None)
 	if not title and mine:
@@ -370,6 +375,7 @@ def _decide_one(keys: frozenset, records: list[OnRecord], shared: Shared) -> Per
 			zone,
 			doctype,
 			status,
+			also_zones=also_zones,
 			records=on,
 			preferences=preferences,
 			attempts=tuple(attempts),
@@ -379,9 +385,9 @@ def _decide_one(keys: frozenset, records: list[OnRecord], shared: Shared) -> Per
 		decision = core.decide(**inputs)
 	else:
 		# Nothing on record speaks: people alike decide alike (a mass send's common case).
-		memo_key = (zone, doctype, status, on)
+		memo_key = (zone, also_zones, doctype, status, on)
 		if memo_key not in shared.memo:
-			inputs = shared.inputs(zone, doctype, status, records=on)
+			inputs = shared.inputs(zone, doctype, status, also_zones=also_zones, records=on)
 			shared.memo[memo_key] = (core.decide(**inputs), inputs)
 		decision, inputs = shared.memo[memo_key]
 	return PersonVerdict(keys, decision, [r.name for r in records], title, zone, zone_source, inputs)

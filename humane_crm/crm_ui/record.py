@@ -265,7 +265,8 @@ def template_states() -> dict:
 	/crm: CRM's own template settings have no place for it (1.56's Settings → Email Templates is a
 	fixed list with no extension point; 1.25's Email Templates page shows it only as a column a user
 	adds), so the Contact menu shows it and lets an author submit their own draft for review."""
-	from humane_crm import crm_form_scripts, review
+	from humane_crm.crm_ui import form_scripts
+	from humane_crm.template_review import states
 
 	frappe.has_permission("Email Template", "read", throw=True)
 	rows = frappe.get_list(
@@ -282,10 +283,10 @@ def template_states() -> dict:
 		order_by="modified desc",
 		limit_page_length=50,
 	)
-	reviewer = review.REVIEWER_ROLE in frappe.get_roles()
+	reviewer = states.REVIEWER_ROLE in frappe.get_roles()
 	out = []
 	for row in rows:
-		state = row.humane_review_state or review.DRAFT
+		state = row.humane_review_state or states.DRAFT
 		mine = row.owner == frappe.session.user
 		out.append(
 			{
@@ -298,27 +299,27 @@ def template_states() -> dict:
 				"mine": mine,
 				"next": _next_step(state, mine, reviewer),
 				"may_submit": mine
-				and state in (review.DRAFT, review.CHANGES)
+				and state in (states.DRAFT, states.CHANGES)
 				and frappe.has_permission("Email Template", "write", row.name),
 			}
 		)
 	return {
 		"templates": out,
 		"where": _("Settings → Email Templates")
-		if crm_form_scripts.class_api()
+		if form_scripts.class_api()
 		else _("Email Templates, in the sidebar"),
 	}
 
 
 def _next_step(state: str, mine: bool, reviewer: bool) -> str:
-	from humane_crm import review
+	from humane_crm.template_review import states
 
-	if state in review.USABLE:
+	if state in states.USABLE:
 		return _("Can be enabled and picked in a reply. Changing its subject or body sends it back to Draft.")
-	if state == review.IN_REVIEW:
+	if state == states.IN_REVIEW:
 		if reviewer and not mine:
 			return _("Waiting for a reviewer: you may review it in the desk.")
 		return _("Waiting for a Template Reviewer who did not write it.")
-	if state == review.CHANGES:
+	if state == states.CHANGES:
 		return _("Changes requested: edit it, then submit it for review again.")
 	return _("Draft: submit it for review; it cannot be enabled before it is approved.")

@@ -171,10 +171,17 @@ def in_order(attempts) -> tuple[Attempt, ...]:
 
 
 def violations(
-	rule: Rule, attempts: tuple[Attempt, ...], conversations, at: datetime, zone: ZoneInfo
+	rule: Rule,
+	attempts: tuple[Attempt, ...],
+	conversations,
+	at: datetime,
+	zone: ZoneInfo,
+	also_zones: tuple[ZoneInfo, ...] = (),
 ) -> list[Violation]:
 	"""Every constraint of `rule` that one more touch at `at` would break. `attempts` as
-	`in_order` gives them (`decide` orders them once for every rule and instant it asks about)."""
+	`in_order` gives them (`decide` orders them once for every rule and instant it asks about).
+	Quiet hours hold in `zone` and in each of `also_zones` (a person known by more than one zone:
+	a Time Zone someone typed on the record must not make 3 a.m. at their phone's zone daytime)."""
 	at = at.astimezone(UTC)
 	found: list[Violation] = []
 	mine = attempts
@@ -220,7 +227,8 @@ def violations(
 				)
 
 	if rule.allowed_from is not None or rule.weekdays != frozenset(range(7)):
-		opens = next_open(rule, at, zone)
+		closed = ((z, next_open(rule, at, z)) for z in (zone, *also_zones))
+		closed_in, opens = next(((z, o) for z, o in closed if o != at), (zone, at))
 		if opens != at:
 			found.append(
 				Violation(
@@ -228,8 +236,8 @@ def violations(
 					QUIET_HOURS,
 					opens,
 					{
-						"zone": zone.key,
-						"local": at.astimezone(zone),
+						"zone": closed_in.key,
+						"local": at.astimezone(closed_in),
 						"from": rule.allowed_from,
 						"to": rule.allowed_to,
 						"weekdays": rule.weekdays,

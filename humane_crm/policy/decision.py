@@ -119,6 +119,7 @@ def decide(
 	attempts: tuple[Attempt, ...] | list[Attempt] = (),
 	conversations: tuple[datetime, ...] | list[datetime] = (),
 	zone: ZoneInfo | None = None,
+	also_zones: tuple[ZoneInfo, ...] = (),
 	doctype: str | None = None,
 	status: str | None = None,
 	records: tuple[tuple[str | None, str | None], ...] = (),
@@ -152,7 +153,7 @@ def decide(
 		for preference in preferences:
 			reasons.extend(preference_reasons(preference, channel, at))
 		for rule in applicable:
-			for v in cadence.violations(rule, attempts, conversations, at, zone):
+			for v in cadence.violations(rule, attempts, conversations, at, zone, also_zones):
 				reasons.append(rule_reason(v, with_pass, roles))
 		return reasons
 

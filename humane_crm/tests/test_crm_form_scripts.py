@@ -117,14 +117,14 @@ class TestCRMFormScripts(IntegrationTestCase):
 		self.assertNotRegex(draft.content, r"(?i)onmouseover|onerror|<script")
 
 	def test_a_stop_request_shows_in_the_status_and_their_wish_leads_the_header(self):
-		from humane_crm import crm_ui
+		from humane_crm.crm_ui import record
 		from humane_crm.tests import receive_email
 		from humane_crm.voice import stop
 
 		email = f"nora.{frappe.generate_hash(length=8)}@example.com"
 		lead = make_lead("Nora", email).name
 		receive_email("CRM Lead", lead, email, "Please stop emailing me.")
-		answer = crm_ui.record_status("CRM Lead", lead)
+		answer = record.record_status("CRM Lead", lead)
 		request = answer["stop_request"]
 		self.assertEqual((request["words"], request["channel"]), ("Please stop emailing me.", "Email"))
 		self.assertTrue(request["paused_until"] and request["may_decide"])
@@ -133,18 +133,18 @@ class TestCRMFormScripts(IntegrationTestCase):
 		self.assertNotIn("Administrator", answer["headline"])
 
 		stop.confirm(request["name"])
-		answer = crm_ui.record_status("CRM Lead", lead)
+		answer = record.record_status("CRM Lead", lead)
 		self.assertIsNone(answer["stop_request"])
 		self.assertIn("Email opted out", answer["headline"])
 
 	def test_template_states_say_what_comes_next_and_who_may_submit(self):
-		from humane_crm import crm_ui
+		from humane_crm.crm_ui import record
 
 		name = f"Humane state {frappe.generate_hash(length=6)}"
 		frappe.get_doc(
 			{"doctype": "Email Template", "name": name, "subject": "Hi", "response": "Hello"}
 		).insert()
-		answer = crm_ui.template_states()
+		answer = record.template_states()
 		[row] = [t for t in answer["templates"] if t["name"] == name]
 		self.assertEqual((row["review_state"], row["mine"], row["may_submit"]), ("Draft", True, True))
 		self.assertIn("submit it for review", row["next"])

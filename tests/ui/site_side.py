@@ -67,6 +67,11 @@ def execute(session, method: str, **kwargs) -> str:
 def customer_writes(session, doctype: str, name: str, sender: str, words: str) -> dict:
 	"""The customer's email on the record, as an Email Account files what it pulled in."""
 	out = execute(
-		session, "humane_crm.tests.utils.receive_email", doctype=doctype, name=name, sender=sender, content=words
+		session,
+		"humane_crm.tests.utils.receive_email",
+		doctype=doctype,
+		name=name,
+		sender=sender,
+		content=words,
 	)
 	return json.loads(out.strip().splitlines()[-1])

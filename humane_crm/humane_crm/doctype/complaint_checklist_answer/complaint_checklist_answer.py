@@ -3,7 +3,7 @@
 
 from frappe.model.document import Document
 
-from humane_crm import app_fields
+from humane_crm.permissions import app_fields
 
 
 class ComplaintChecklistAnswer(Document):
