@@ -118,7 +118,7 @@ class TestCRMFormScripts(IntegrationTestCase):
 
 	def test_a_stop_request_shows_in_the_status_and_their_wish_leads_the_header(self):
 		from humane_crm.crm_ui import record
-		from humane_crm.tests import receive_email
+		from humane_crm.tests.utils import receive_email
 		from humane_crm.voice import stop
 
 		email = f"nora.{frappe.generate_hash(length=8)}@example.com"

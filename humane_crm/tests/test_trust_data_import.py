@@ -10,7 +10,7 @@ import io
 
 import frappe
 
-from humane_crm.complaints import actions, reply_gate
+from humane_crm.complaints import actions
 from humane_crm.template_review import four_eyes
 from humane_crm.tests.rest import RestUser
 from humane_crm.tests.utils import HumaneTestCase, make_lead, make_user, new_email, set_preference
@@ -65,7 +65,6 @@ class DataImportTestCase(HumaneTestCase):
 		frappe.db.delete("Contact Preference", cls.person)
 		frappe.db.delete("User Permission", cls.restriction)
 		frappe.delete_doc("CRM Lead", cls.lead.name, force=True, ignore_permissions=True)
-		reply_gate.clear_cache()
 		frappe.db.commit()
 		super().tearDownClass()
 
