@@ -101,6 +101,7 @@ PREFERENCE_JSON = """if(p.status = 'Open'
 # memory, and an answer well inside group_concat_max_len (1 MB; should it be cut, that page is
 # read row by row).
 BATCH_KEYS = 1_000
+FEW = 16  # keys a check reads row by row (a record's people), not as one JSON array
 # What a decision needs of a ledger row, and what its explanation adds (who made each counted
 # touch, and on which record), in the order `_decide_one` reads them. (The time is read as text
 # on every path: Python's fromisoformat parses it several times faster than the driver does.)
@@ -171,7 +172,7 @@ def fetch_facts(
 	ordered = sorted(keys)
 	for start in range(0, len(ordered), BATCH_KEYS):
 		for identity, name, title, preference in _json_rows(
-			PEOPLE, {"keys": tuple(ordered[start : start + BATCH_KEYS])}
+			PEOPLE, {"keys": tuple(ordered[start : start + BATCH_KEYS])}, few=len(ordered) <= FEW
 		):
 			if name not in by_name:
 				if isinstance(preference, str):  # (as text when read row by row)
@@ -181,16 +182,18 @@ def fetch_facts(
 	names = sorted(by_name)
 	for start in range(0, len(names), BATCH_KEYS):
 		page = {"persons": tuple(names[start : start + BATCH_KEYS]), "since": since, "deciding": DECIDING}
-		for person, *row in _json_rows(LEDGER, page):
+		for person, *row in _json_rows(LEDGER, page, few=len(ordered) <= FEW):
 			by_name[person].ledger.append(row)
 	return out
 
 
-def _json_rows(query: tuple[str, str], values: dict) -> list:
-	"""The rows of a query (columns, from), as one JSON array of them; read row by row should
-	MariaDB have cut the array short (`group_concat_max_len` bounds JSON_ARRAYAGG; a cut array is
-	not valid JSON)."""
+def _json_rows(query: tuple[str, str], values: dict, few: bool = False) -> list:
+	"""The rows of a query (columns, from), as one JSON array of them; read row by row when they
+	are `few` (one person's check: aggregating costs more than it saves) or should MariaDB have cut
+	the array short (`group_concat_max_len` bounds JSON_ARRAYAGG; a cut array is not valid JSON)."""
 	columns, from_ = query
+	if few:
+		return [list(r) for r in frappe.db.sql(f"select {columns} {from_}", values)]
 	[(text,)] = frappe.db.sql(f"select json_arrayagg(json_array({columns})) {from_}", values)
 	if not text:
 		return []

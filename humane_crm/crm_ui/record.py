@@ -305,9 +305,9 @@ def template_states() -> dict:
 		)
 	return {
 		"templates": out,
-		"where": _("Settings → Email Templates")
+		"where": _("CRM's Settings → Email Templates")
 		if form_scripts.class_api()
-		else _("Email Templates, in the sidebar"),
+		else _("CRM's Email Templates page (in the sidebar)"),
 	}
 
 

@@ -324,8 +324,9 @@ function humaneCRM(env) {
 		form({
 			title: __("Allow contact again"),
 			body: (id) =>
-				(relax.allowed ? "" : `<p data-humane-note style="margin:0;color:#b45309">${esc(relax.note)}</p>`) +
-				textarea(id, "reason", __("Why contact is allowed again (required)")),
+				(relax.allowed
+					? textarea(id, "reason", __("Why contact is allowed again (required)"))
+					: `<p data-humane-note style="margin:0;color:#b45309">${esc(relax.note)}</p>`),
 			actions: relax.allowed
 				? [
 						{

@@ -2,6 +2,7 @@
 # For license information, please see license.txt
 
 from datetime import timedelta
+from unittest.mock import patch
 
 import frappe
 
@@ -86,3 +87,18 @@ class TestContactAttempt(HumaneTestCase):
 		self.assertEqual(float(read.r_rows), 1)  # the one email that counts, nothing else
 		on_record = facts.fetch_facts({self.lead.email}, since)
 		self.assertEqual([r[0] for r in on_record[self.lead.email].ledger], [row.name])
+
+	def test_a_batch_whose_json_answer_is_cut_short_is_read_row_by_row(self):
+		# MariaDB cuts JSON_ARRAYAGG at group_concat_max_len; a cut ledger would undercount.
+		row = frappe.get_all("Contact Attempt", {"source_name": self.sent["name"]}, ["name", "person"])[0]
+		since = frappe.utils.now_datetime() - timedelta(days=8)
+		others = [new_email() for _ in range(3)]  # a batch, not one record's few people
+		frappe.db.sql("set session group_concat_max_len = 64")
+		try:
+			with patch.object(facts, "FEW", 0):
+				on_record = facts.fetch_facts({self.lead.email, *others}, since)
+		finally:
+			frappe.db.sql("set session group_concat_max_len = default")
+		self.assertEqual([r[0] for r in on_record[self.lead.email].ledger], [row.name])
+		self.assertEqual(on_record[self.lead.email].name, row.person)
+		self.assertEqual(set(on_record), {self.lead.email})
