@@ -30,8 +30,7 @@ CHANNEL_FIELDS = {
 	"SMS": "opt_out_sms",
 	"WhatsApp": "opt_out_whatsapp",
 }
-COUNTED = ("Allowed", "Warned", "Overridden")  # outbound outcomes that count against caps
-CONVERSATIONS = ("Received", "Conversation")  # the person wrote or called in, or a call was completed
+COUNTED, CONVERSATIONS = core.COUNTED, core.CONVERSATIONS  # the ledger outcomes a decision reads
 # The ledger rows a decision reads: refusals (Blocked) and Exempt answers never count, so however
 # many a person has, the decision's index range skips them (see contact_attempt.DECISION_INDEX).
 DECIDING = COUNTED + CONVERSATIONS
@@ -358,9 +357,9 @@ def _decide_one(keys: frozenset, records: list[OnRecord], shared: Shared) -> Per
 	for on_record in records:
 		for id_, at, ch, direction, outcome, agent, reference in on_record.ledger:
 			when = datetime.fromisoformat(at).replace(tzinfo=site)
-			if direction == "Outbound" and outcome in COUNTED:
+			if core.counts_against_caps(direction, outcome):
 				attempts.append(Attempt(when.astimezone(UTC), ch, agent, reference, id_))
-			if outcome in CONVERSATIONS:
+			if core.is_conversation(outcome):
 				conversations.append(when)
 			if direction == "Inbound" and outcome == "Received" and ch == channel:  # their own message
 				inbound.append(when)

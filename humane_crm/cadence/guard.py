@@ -30,16 +30,14 @@ from humane_crm.utils import after_rollback, clock
 
 _FLAG = "humane_crm_verdict"
 
-# The exception and title for a refusal, by the strongest reason that blocked.
-_REFUSALS = (
-	(core.DO_NOT_CONTACT_REASON, DoNotContactError, _("Do not contact")),
-	(core.OPTED_OUT_REASON, ChannelOptedOutError, _("Opted out of this channel")),
-	(core.PAUSED_REASON, ContactPausedError, _("Contact paused")),
-	(cadence.CAP, ContactLimitError, _("Contact limit reached")),
-	(cadence.GAP, ContactLimitError, _("Contact limit reached")),
-	(cadence.COOL_OFF, ContactLimitError, _("Contact limit reached")),
-	(cadence.QUIET_HOURS, OutsideContactHoursError, _("Outside contact hours")),
-)
+# The exception and title of each refusal the core names (`core.refusal_kind`).
+_REFUSALS = {
+	core.DO_NOT_CONTACT_REASON: (DoNotContactError, _("Do not contact")),
+	core.OPTED_OUT_REASON: (ChannelOptedOutError, _("Opted out of this channel")),
+	core.PAUSED_REASON: (ContactPausedError, _("Contact paused")),
+	core.LIMIT: (ContactLimitError, _("Contact limit reached")),
+	cadence.QUIET_HOURS: (OutsideContactHoursError, _("Outside contact hours")),
+}
 
 
 def checks_off() -> bool:
@@ -84,18 +82,10 @@ def check_outbound(doc, channel: str, contact_keys: list[str], reference: tuple)
 
 
 def refuse(verdict: facts.Verdict, doc=None):
-	kinds = {r.kind for r in verdict.decision.blocking}
-	needs_reason = any(
-		r.rule and r.rule.enforcement == cadence.REASON_RULE for r in verdict.decision.blocking
+	exc, title = _REFUSALS.get(
+		core.refusal_kind(verdict.decision), (ContactRefused, _("Contact not allowed"))
 	)
-	exc, title = next(
-		((e, t) for k, e, t in _REFUSALS if k in kinds), (ContactRefused, _("Contact not allowed"))
-	)
-	if (
-		needs_reason
-		and exc is not DoNotContactError
-		and exc not in (ContactPausedError, ChannelOptedOutError)
-	):
+	if core.needs_reason(verdict.decision):
 		exc, title = ReasonRequiredError, _("A reason is needed")
 	if doc is not None:
 		user = frappe.session.user
@@ -145,11 +135,11 @@ def record_outbound(doc) -> list[str]:
 	verdict, _reference, passes = stash
 	rows = []
 	for person in verdict.people:
-		outcome, reason = ledger.OUTCOME_LABELS[person.decision.outcome], None
+		# Only a touch that already happened gets here blocked (see `note_outbound`): it is
+		# recorded as Warned, and marked for managers with what it broke.
+		outcome = core.ledger_outcome(person.decision, already_happened=True)
+		reason = None
 		if person.decision.outcome == core.BLOCK:
-			# Only a touch that already happened gets here (see `note_outbound`): it is recorded,
-			# and marked for managers with what it broke.
-			outcome = "Warned"
 			reason = _("Recorded after it happened; it would have been refused: {0}").format(
 				" ".join(explain.sentence(r, person) for r in person.decision.blocking)
 			)

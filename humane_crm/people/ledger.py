@@ -13,20 +13,12 @@ import frappe
 from pymysql.err import IntegrityError
 
 from humane_crm.cadence.facts import PersonVerdict
-from humane_crm.policy import decision as core
 from humane_crm.utils import clock
 
 # A second insert of a unique identity: Frappe raises UniqueValidationError for a `unique` field
 # (DuplicateEntryError for a duplicate name).
 DUPLICATE = (frappe.DuplicateEntryError, frappe.UniqueValidationError)
 
-OUTCOME_LABELS = {
-	core.ALLOW: "Allowed",
-	core.WARN: "Warned",
-	core.EXEMPT: "Exempt",
-	core.BLOCK: "Blocked",
-	core.OVERRIDE: "Overridden",
-}
 
 
 def persons_holding(keys, lock: bool = False) -> dict[str, str]:
