@@ -17,6 +17,9 @@ COMPLAINT_MANAGERS = ("Sales Manager", "System Manager")
 HELD_WITHOUT_RECORD = ("Sales Manager", "Template Reviewer")
 LEDGER_WITHOUT_RECORD = ("Sales Manager", "Cadence Manager")
 
+# The Communication types that are a message to a person (the rest are notes, comments, chat).
+MESSAGE_TYPES = ("Communication", "Automated Message", None, "")
+
 # Defaults of Humane CRM Settings (its DocType JSON says the same).
 DEFAULT_REPLY_WINDOW_HOURS = 72
 DEFAULT_PERSONAL_NOTE_MIN_CHARS = 40

@@ -2,15 +2,13 @@
 
 from humane_crm.cadence import guard
 from humane_crm.complaints import reply_gate, spotting
+from humane_crm.constants import MESSAGE_TYPES
 from humane_crm.events import outbox
 from humane_crm.held import drafts, hold, release
 from humane_crm.people import identities, scope
 from humane_crm.policy.identity import split_emails
 from humane_crm.template_review import message_check
 from humane_crm.voice import choices, stop
-
-# Communication types that reach a person. Comments, chats and notifications do not.
-_TO_A_PERSON = ("Communication", "Automated Message", None, "")
 
 
 def validate(doc, method=None):
@@ -60,7 +58,7 @@ def is_outbound_email(doc) -> bool:
 	return (
 		doc.communication_medium == "Email"
 		and doc.sent_or_received == "Sent"
-		and doc.communication_type in _TO_A_PERSON
+		and doc.communication_type in MESSAGE_TYPES
 	)
 
 
@@ -68,7 +66,7 @@ def is_inbound_email(doc) -> bool:
 	return (
 		doc.communication_medium == "Email"
 		and doc.sent_or_received == "Received"
-		and doc.communication_type in _TO_A_PERSON
+		and doc.communication_type in MESSAGE_TYPES
 	)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import frappe
 from frappe import _
 
-from humane_crm.events.communication import _TO_A_PERSON
+from humane_crm.constants import MESSAGE_TYPES
 from humane_crm.people import identities, ledger
 from humane_crm.policy.identity import split_emails
 from humane_crm.utils import clock
@@ -167,7 +167,7 @@ def _row(person, at, direction, channel, outcome, agent, key, record, source, re
 
 
 def _communication_rows(c, records) -> list[tuple]:
-	if c.communication_type not in _TO_A_PERSON:
+	if c.communication_type not in MESSAGE_TYPES:
 		return []
 	record = _record(records, c.reference_doctype, c.reference_name)
 	at = c.communication_date or c.creation

@@ -20,7 +20,6 @@ from humane_crm.utils import clock
 DUPLICATE = (frappe.DuplicateEntryError, frappe.UniqueValidationError)
 
 
-
 def persons_holding(keys, lock: bool = False) -> dict[str, str]:
 	"""key → Contact Preference name, for the keys that belong to someone.
 

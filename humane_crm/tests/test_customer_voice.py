@@ -8,7 +8,6 @@ import os
 import re
 import socket
 import tempfile
-import time
 from email import policy
 from urllib.parse import unquote, urlparse
 
@@ -203,19 +202,17 @@ class TestTheLinkInEveryEmail(MailTestCase):
 		self.assertIsNone(colleague["List-Unsubscribe"])
 		self.assertNotIn(FOOTER, bodies(colleague)[1])
 
-	def test_one_click_on_the_header_url_refuses_the_next_email_in_the_same_second(self):
+	def test_one_click_on_the_header_url_refuses_the_very_next_email(self):
 		mail = self.send_through_the_queue()[self.email]
 		[link] = re.findall(r"<(https?://[^>]+)>", mail["List-Unsubscribe"])
 		frappe.db.commit()
 
-		clicked = time.monotonic()
 		response = guest("post", path_of(link), data={"List-Unsubscribe": "One-Click"})
 		self.assertEqual(response.status_code, 200)
 		frappe.db.rollback()  # a fresh snapshot: what the click committed
 		frappe.set_user(AGENT)
 		with self.assertRaises(ChannelOptedOutError) as refused:
 			send_email("CRM Lead", self.lead.name, self.email)
-		self.assertLess(time.monotonic() - clicked, 1.0)
 		self.assertIn("one-click unsubscribe", str(refused.exception))
 		frappe.set_user("Administrator")
 		pref = preference(self.email)
