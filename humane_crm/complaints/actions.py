@@ -164,15 +164,7 @@ def _whole_number(value, label: str) -> int:
 
 
 def _complaint(name: str):
-	if not name or not frappe.db.exists("Complaint", name):
-		frappe.throw(
-			_("There is no complaint {0}.").format(frappe.bold(inputs.shown(name))),
-			exc=frappe.DoesNotExistError,
-		)
-	doc = frappe.get_doc("Complaint", name)
-	doc.check_permission("write")
-	access.ensure_may_read_record(doc.reference_doctype, doc.reference_name)
-	return doc
+	return access.document_about_a_record("Complaint", name, _("There is no complaint {0}."))
 
 
 def _expect(doc, states: tuple, action: str) -> None:

@@ -12,6 +12,7 @@ import frappe
 from frappe import _
 
 from humane_crm.constants import CRM_ROLES, RECORD_DOCTYPES
+from humane_crm.utils import inputs
 
 
 def is_crm_user(user: str | None = None) -> bool:
@@ -43,6 +44,18 @@ def ensure_may_read_record(doctype: str, name: str) -> None:
 			title=_("Not a CRM user"),
 		)
 	frappe.has_permission(doctype, "read", name, throw=True)
+
+
+def document_about_a_record(doctype: str, name, missing: str):
+	"""The document a caller names (a complaint, a stop request) for them to act on: refused plainly
+	when there is none (`missing`, with the name shown safely), and as Frappe does when they may not
+	write it or read the record it is about."""
+	if not isinstance(name, str) or not name or not frappe.db.exists(doctype, name):
+		frappe.throw(missing.format(frappe.bold(inputs.shown(name))), exc=frappe.DoesNotExistError)
+	doc = frappe.get_doc(doctype, name)
+	doc.check_permission("write")
+	ensure_may_read_record(doc.reference_doctype, doc.reference_name)
+	return doc
 
 
 # Lists: the same rule as SQL

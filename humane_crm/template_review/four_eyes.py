@@ -27,14 +27,12 @@ from humane_crm.utils.actions import save_action
 def submit_for_review(name: str) -> dict:
 	"""Ask a second person to review the template's current subject and body."""
 	doc = _template(name, "write")
-	if doc.humane_review_state not in (DRAFT, CHANGES):
-		frappe.throw(
-			_(
-				"Template {0} is {1}; only a Draft or a template with changes requested can be submitted."
-			).format(frappe.bold(name), _(doc.humane_review_state)),
-			exc=TemplateReviewError,
-			title=_("Cannot submit"),
-		)
+	_expect(
+		doc,
+		(DRAFT, CHANGES),
+		_("Template {0} is {1}; only a Draft or a template with changes requested can be submitted."),
+		_("Cannot submit"),
+	)
 	act(
 		doc,
 		IN_REVIEW,
@@ -53,14 +51,12 @@ def approve(name: str, comment: str | None = None) -> dict:
 	"""Approve the template as it reads now (four eyes: never its author or last editor)."""
 	doc = _template(name, "read")
 	_check_reviewer(doc, _("approve"))
-	if doc.humane_review_state != IN_REVIEW:
-		frappe.throw(
-			_("Template {0} is {1}; only a template In Review can be approved.").format(
-				frappe.bold(name), _(doc.humane_review_state)
-			),
-			exc=TemplateReviewError,
-			title=_("Cannot approve"),
-		)
+	_expect(
+		doc,
+		(IN_REVIEW,),
+		_("Template {0} is {1}; only a template In Review can be approved."),
+		_("Cannot approve"),
+	)
 	authors = {doc.owner, doc.humane_content_changed_by} - {None}
 	if frappe.session.user in authors:
 		frappe.throw(
@@ -94,14 +90,12 @@ def request_changes(name: str, comment: str) -> dict:
 	_check_reviewer(doc, _("request changes to"))
 	if not (comment or "").strip():
 		frappe.throw(_("Say what should change."), exc=TemplateReviewError, title=_("A comment is needed"))
-	if doc.humane_review_state != IN_REVIEW:
-		frappe.throw(
-			_("Template {0} is {1}; changes can be requested only while it is In Review.").format(
-				frappe.bold(name), _(doc.humane_review_state)
-			),
-			exc=TemplateReviewError,
-			title=_("Cannot request changes"),
-		)
+	_expect(
+		doc,
+		(IN_REVIEW,),
+		_("Template {0} is {1}; changes can be requested only while it is In Review."),
+		_("Cannot request changes"),
+	)
 	act(
 		doc,
 		CHANGES,
@@ -136,6 +130,16 @@ def _template(name: str, ptype: str):
 	doc = frappe.get_doc("Email Template", name)
 	doc.check_permission(ptype)
 	return doc
+
+
+def _expect(doc, states: tuple, sentence: str, title: str) -> None:
+	"""Refuse, saying which state it is in, an action its review state does not allow."""
+	if doc.humane_review_state not in states:
+		frappe.throw(
+			sentence.format(frappe.bold(doc.name), _(doc.humane_review_state)),
+			exc=TemplateReviewError,
+			title=title,
+		)
 
 
 def _check_reviewer(doc, action: str):

@@ -218,14 +218,7 @@ def _outcome(request) -> str:
 
 
 def _request(name):
-	if not isinstance(name, str) or not frappe.db.exists("Stop Request", name):
-		frappe.throw(
-			_("There is no stop request {0}.").format(frappe.bold(inputs.shown(name))),
-			exc=frappe.DoesNotExistError,
-		)
-	request = frappe.get_doc("Stop Request", name)
-	request.check_permission("write")
-	access.ensure_may_read_record(request.reference_doctype, request.reference_name)
+	request = access.document_about_a_record("Stop Request", name, _("There is no stop request {0}."))
 	if request.status != "Waiting":
 		frappe.throw(
 			_("Stop request {0} was already decided ({1}).").format(request.name, _(request.status)),
