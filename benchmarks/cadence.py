@@ -1,22 +1,33 @@
-"""Humane CRM benchmark: the per-contact decision at scale, and what it adds to sending an email.
+"""Humane CRM benchmark: the per-contact decision at scale, and what the app adds to sending an email.
 
-Run from the bench's sites folder with the bench's Python, on a throwaway site that has crm and
-humane_crm installed (it writes 100 k people and 1 M ledger rows into it):
+One command, from the bench's sites folder, with the bench's Python, on a throwaway site with crm
+and humane_crm installed (it writes 100 k people and up to 10 M ledger rows into it) and a stock
+site on the same bench with crm only (the emails are sent on both, interleaved, and rolled back):
 
 	cd ~/frappe-bench/sites
-	../env/bin/python /path/to/humane_crm/benchmarks/cadence.py --site humane-bench.localhost
+	../env/bin/python /path/to/humane_crm/benchmarks/cadence.py \
+		--site humane-bench.localhost --stock-site stock-bench.localhost --attempts 10000000
 
-It prints figures; it asserts nothing. Targets (issue 3): decision p50 <= 2 ms, p99 <= 10 ms,
-10 k batch <= 1 s, email.make overhead <= 1.10x, latency flat from 10 k to 1 M attempts.
+`--only email` measures only the first touch and a known person against the stock site (a minute).
+Every figure is printed with the machine, MariaDB's settings that matter and the load average,
+as a median with its range over `--runs` runs. It asserts nothing; the goals are printed beside
+the figures (issues 12 and 16).
 """
 
 import argparse
 import asyncio
+import json
+import os
+import platform
 import random
+import signal
 import statistics
+import subprocess
 import sys
+import tempfile
 import threading
 import time
+from contextlib import nullcontext
 from datetime import timedelta, timezone
 
 import frappe
@@ -24,71 +35,119 @@ import frappe
 PERSONS = 100_000
 ATTEMPTS = 1_000_000
 CHUNK = 20_000
+HOT_BLOCKED = 100_000  # refusals of one person inside the window (a script that kept retrying)
+HOT_OLD = 100_000  # and touches of theirs older than any rule looks back
 
 
 def main():
 	parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 	parser.add_argument("--site", required=True)
+	parser.add_argument("--stock-site", help="a site on the same bench with crm only (the emails' baseline)")
 	parser.add_argument("--persons", type=int, default=PERSONS)
 	parser.add_argument("--attempts", type=int, default=ATTEMPTS)
-	parser.add_argument("--samples", type=int, default=2000)
-	parser.add_argument("--pairs", type=int, default=30)
+	parser.add_argument("--samples", type=int, default=1000, help="decisions per run and ledger size")
+	parser.add_argument("--pairs", type=int, default=30, help="interleaved app/stock sends per run and case")
+	parser.add_argument("--runs", type=int, default=3)
+	parser.add_argument("--only", choices=("all", "email", "batch", "senders"), default="all")
 	parser.add_argument(
-		"--only",
-		choices=("all", "email"),
-		default="all",
-		help="email: only what the app adds to sending an email (no bulk load; seconds)",
+		"--throwaway", action="store_true", help="the site is a throwaway one, whatever its name"
 	)
+	parser.add_argument("--worker", choices=("email", "batch", "senders"), help=argparse.SUPPRESS)
+	parser.add_argument("--worker-arg", help=argparse.SUPPRESS)
 	args = parser.parse_args()
-	if "bench" not in args.site:
-		sys.exit("Refusing: use a throwaway site whose name contains 'bench' (it writes 1 M rows).")
+	if "bench" not in args.site and not args.throwaway:
+		sys.exit(
+			"Refusing: name a throwaway site containing 'bench', or pass --throwaway (it writes 10 M rows)."
+		)
 
+	signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stopped: still put the site's zone back
 	frappe.init(site=args.site)
 	frappe.connect()
 	frappe.set_user("Administrator")
 	try:
-		run(args)
+		if args.worker:
+			WORKERS[args.worker](args)
+		else:
+			run(args)
 	finally:
+		restore_zone()
 		frappe.destroy()
 
 
 def run(args):
 	from humane_crm.utils import clock
 
-	print(
-		f"site {args.site}; MariaDB {frappe.db.sql('select version()')[0][0]}; Python {sys.version.split()[0]}"
-	)
-	if args.only == "email":
-		zone = use_daytime_zone()
-		print(f"site time zone set to {zone}: it is {clock.now():%a %H:%M} there")
-		email_overhead(args.pairs)
-		return
-	reset()
+	print(machine())
 	zone = use_daytime_zone()
 	print(
 		f"site time zone set to {zone}: it is {clock.now():%a %H:%M} there (inside the default contact hours)"
 	)
-	keys = make_people(args.persons)
-	now = clock.naive(clock.now())
-	figures = {}
-	done = 0
-	for target in sorted({min(10_000, args.attempts), min(100_000, args.attempts), args.attempts}):
-		started = time.perf_counter()
-		add_attempts(keys, target - done, now)
-		done = target
-		print(f"ledger: {done:>9,} attempts ({time.perf_counter() - started:.1f} s to add)")
-		settle()
-		figures[done] = latency(keys, args.samples)
-		print_latency(done, figures[done])
-	settle()
-	batch(keys, "daytime")
-	# At 23:00 everyone is outside contact hours and every answer is a refusal with its
-	# explanation: the worst case. (The clock is moved with freezegun, which slows every datetime
-	# operation a little: this figure is pessimistic.)
-	with frozen(now.replace(hour=23)):
-		batch(keys, "23:00, everyone refused")
-	backfill_throughput()
-	email_overhead(args.pairs)
+	if args.only in ("all", "email"):
+		if args.stock_site:
+			email_vs_stock(args)
+		else:
+			print("email: skipped (no --stock-site to compare with)")
+	if args.only == "email":
+		return
+	if args.only == "all":
+		reset()
+	keys = make_people(args.persons) if args.only == "all" else existing_keys()
+	if args.only == "senders":
+		parallel_senders(args, keys)
+		return
+	if args.only == "all":
+		ledger_growth(args, keys)
+	batches(args, keys)
+	if args.only == "all":
+		backfill_throughput()
+		parallel_senders(args, keys)
+
+
+def machine() -> str:
+	"""What the figures were measured on: they hold only beside it."""
+	cpu = next(
+		(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
+		platform.processor(),
+	)
+	mem = next((int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal")), 0)
+	names = (
+		"version",
+		"innodb_buffer_pool_size",
+		"innodb_io_capacity",
+		"innodb_log_file_size",
+		"innodb_flush_log_at_trx_commit",
+		"tx_isolation",
+	)
+	row = dict(zip(names, frappe.db.sql(f"select {', '.join('@@' + n for n in names)}")[0], strict=True))
+	versions = {app: frappe.get_attr(f"{app}.__version__") for app in frappe.get_installed_apps()}
+	return (
+		f"machine: {cpu}, {os.cpu_count()} cores, {mem / 2**20:.0f} GiB; MariaDB {row['version']}: "
+		f"innodb_buffer_pool_size {int(row['innodb_buffer_pool_size']) / 2**30:.1f} GiB, "
+		f"innodb_io_capacity {row['innodb_io_capacity']}, innodb_log_file_size "
+		f"{int(row['innodb_log_file_size']) / 2**20:.0f} MiB, innodb_flush_log_at_trx_commit "
+		f"{row['innodb_flush_log_at_trx_commit']}, {row['tx_isolation']}; Python "
+		f"{sys.version.split()[0]}; " + ", ".join(f"{k} {v}" for k, v in versions.items())
+	)
+
+
+def load() -> str:
+	return "load {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+
+
+def spread(values, fmt="{:.2f}") -> str:
+	"""median (min–max) of one figure over the runs."""
+	values = sorted(values)
+	return f"{fmt.format(statistics.median(values))} ({fmt.format(values[0])}–{fmt.format(values[-1])})"
+
+
+def p99(times) -> float:
+	times = sorted(times)
+	return times[max(0, int(len(times) * 0.99) - 1)]
+
+
+def existing_keys() -> list[str]:
+	n = frappe.db.sql("select count(*) from `tabContact Preference` where name like 'bp%%'")[0][0]
+	return [f"person{i}@bench.example.com" for i in range(n)]
 
 
 def settle(limit: float = 300) -> None:
@@ -138,6 +197,7 @@ def use_daytime_zone() -> str:
 		if 10 <= local.hour < 17 and local.weekday() < 6:
 			break
 	settings = frappe.get_single("System Settings")
+	ZONE_BEFORE.setdefault(frappe.local.site, settings.time_zone)
 	settings.time_zone = zone
 	settings.language = settings.language or "en"  # a site made without the setup wizard has none
 	settings.save()
@@ -147,6 +207,17 @@ def use_daytime_zone() -> str:
 	frappe.local.cache.pop("humane_crm_site_zone", None)
 	assert clock.site_zone().key == zone
 	return zone
+
+
+ZONE_BEFORE = {}  # site → its time zone before the benchmark, put back when it ends
+
+
+def restore_zone() -> None:
+	if frappe.local.site in ZONE_BEFORE:
+		frappe.db.rollback()
+		frappe.db.set_single_value("System Settings", "time_zone", ZONE_BEFORE[frappe.local.site])
+		frappe.db.commit()
+		frappe.clear_cache()
 
 
 ZONES = (
@@ -179,7 +250,8 @@ def frozen(site_time):
 
 
 def reset():
-	for table in ("Contact Attempt", "Contact Preference Key", "Contact Preference"):
+	frappe.db.sql_ddl("truncate `tabContact Attempt`")
+	for table in ("Contact Preference Key", "Contact Preference"):
 		frappe.db.sql(f"delete from `tab{table}`")
 	frappe.db.commit()
 
@@ -238,96 +310,249 @@ def make_people(n: int) -> list[str]:
 	return keys
 
 
-def add_attempts(keys: list[str], count: int, now) -> None:
-	"""`count` ledger rows over the last 90 days, spread over every person."""
-	n = len(keys)
-	rows = []
-	for _ in range(count):
-		i = random.randrange(n)
-		at = now - timedelta(minutes=random.randrange(90 * 24 * 60))
-		rows.append(
-			(
-				frappe.generate_hash(length=12),
-				f"bp{i:07d}",
-				at,
-				"Outbound",
-				random.choice(("Email", "Call")),
-				"Allowed",
-				"Administrator",
-				keys[i],
-				at,
-				at,
-			)
+RECENT = 1_000_000  # rows in the last 90 days; the rest is older history
+
+
+def add_attempts(count: int, offset: int, persons: int, now) -> None:
+	"""`count` ledger rows spread over every person, by MariaDB itself (its sequence engine): a
+	bulk load, not the app's writer. Each row's person and time come from a hash of its number, so
+	a run is reproducible. The first RECENT rows fall in the last 90 days (≈ 10 touches a person, ≈ 1
+	in the last week); the rest is older history, 90 more days per million rows, before that: a
+	larger ledger is a longer history, not more touches this week than any rule lets through."""
+	recent = max(0, min(count, RECENT - offset))
+	if recent:
+		_add_attempts(offset, recent, persons, now, 0, 90)
+	if count > recent:
+		_add_attempts(offset + recent, count - recent, persons, now, 90, 90 * (offset + count) // RECENT)
+
+
+def _add_attempts(offset: int, count: int, persons: int, now, after_days: int, before_days: int) -> None:
+	span = (before_days - after_days) * 24 * 60
+	for start in range(0, count, 500_000):
+		first, last = offset + start + 1, offset + min(count, start + 500_000)
+		frappe.db.sql(
+			f"""insert into `tabContact Attempt` (name, person, `timestamp`, direction, channel,
+				outcome, agent, person_key, creation, modified)
+			select concat('ba', lpad(seq, 10, '0')), concat('bp', lpad(p, 7, '0')), t, 'Outbound',
+				if(mod(seq, 2), 'Email', 'Call'), 'Allowed', 'Administrator',
+				concat('person', p, '@bench.example.com'), t, t
+			from (select seq, mod(conv(left(md5(seq), 8), 16, 10), {int(persons)}) p,
+				timestamp(%(now)s) - interval {after_days * 24 * 60}
+					+ mod(conv(substr(md5(seq), 9, 8), 16, 10), {span}) minute t
+				from seq_{first}_to_{last}) x""",
+			{"now": now},
 		)
-		if len(rows) == CHUNK:
-			insert_attempts(rows)
-			rows = []
-	if rows:
-		insert_attempts(rows)
-	frappe.db.commit()
+		frappe.db.commit()
 
 
-def insert_attempts(rows):
-	frappe.db.bulk_insert(
-		"Contact Attempt",
-		[
-			"name",
-			"person",
-			"timestamp",
-			"direction",
-			"channel",
-			"outcome",
-			"agent",
-			"person_key",
-			"creation",
-			"modified",
-		],
-		rows,
-	)
+def ledger_growth(args, keys: list[str]) -> None:
+	from humane_crm.utils import clock
+
+	now = clock.naive(clock.now())
+	sizes = [n for n in (10_000, 100_000, 1_000_000, 10_000_000) if n < args.attempts] + [args.attempts]
+	done, figures = 0, {}
+	for target in sizes:
+		started = time.perf_counter()
+		add_attempts(target - done, done, len(keys), now)
+		done = target
+		print(f"ledger: {done:>10,} attempts ({time.perf_counter() - started:.0f} s to add; {table_size()})")
+		settle()
+		figures[done] = latency(keys, args)
+		print_latency(done, figures[done])
+	first, last = figures[sizes[0]], figures[sizes[-1]]
+	for label in ("check", "send path"):
+		a = statistics.median(r["p50"] for r in first[label])
+		b = statistics.median(r["p50"] for r in last[label])
+		c = statistics.median(r["p99"] for r in first[label])
+		d = statistics.median(r["p99"] for r in last[label])
+		print(
+			f"  flat? {label}: p50 {b / a:.2f}x, p99 {d / c:.2f}x from {sizes[0]:,} to {sizes[-1]:,} "
+			"attempts (goal ≤ 1.5x)"
+		)
+	hot_person(keys, now, args)
+	explain(keys[0])
+	explain(keys[1])
 
 
-def latency(keys: list[str], samples: int) -> dict:
-	"""Decision latency for random people: the check (read-only) and the send path (locking)."""
+def table_size() -> str:
+	row = frappe.db.sql(
+		"""select data_length, index_length from information_schema.tables
+		where table_schema = database() and table_name = 'tabContact Attempt'"""
+	)[0]
+	return f"table {row[0] / 2**20:,.0f} MiB, indexes {row[1] / 2**20:,.0f} MiB"
+
+
+def rows_read() -> int:
+	"""Index and table rows this connection's handlers have read so far."""
+	names = ("Handler_read_key", "Handler_read_next", "Handler_read_prev", "Handler_read_rnd_next")
+	rows = frappe.db.sql("show session status where Variable_name in %(n)s", {"n": names})
+	return sum(int(v) for _k, v in rows)
+
+
+def latency(keys: list[str], args, people=None) -> dict:
+	"""Decision latency for random people (or `people`): the check (read-only) and the send path
+	(locking reads), `args.runs` runs of `args.samples` decisions each, with the rows MariaDB read."""
 	from humane_crm.cadence import facts
 
 	facts.decide_for_people([frozenset({keys[0]})], "Email")  # warm caches
-	out = {}
-	for label, lock in (("check", False), ("send path", True)):
-		times = []
-		for _ in range(samples):
-			person = frozenset({random.choice(keys)})
-			started = time.perf_counter()
-			facts.decide_for_people([person], "Email", lock=lock)
-			times.append((time.perf_counter() - started) * 1000)
-			if lock:
-				frappe.db.rollback()
-		out[label] = times
+	idle = -rows_read() + rows_read()  # what asking costs
+	out = {"check": [], "send path": []}
+	for _run in range(args.runs):
+		for label, lock in (("check", False), ("send path", True)):
+			times = []
+			before = rows_read()
+			for _ in range(args.samples):
+				person = frozenset({random.choice(people or keys)})
+				started = time.perf_counter()
+				facts.decide_for_people([person], "Email", lock=lock)
+				times.append((time.perf_counter() - started) * 1000)
+				if lock:
+					frappe.db.rollback()
+			rows = (rows_read() - before - idle) / args.samples
+			out[label].append(
+				{"p50": statistics.median(times), "p99": p99(times), "rows": rows, "load": load()}
+			)
 	return out
 
 
-def print_latency(size, figures):
-	for label, times in figures.items():
-		times = sorted(times)
-		p50 = statistics.median(times)
-		p99 = times[int(len(times) * 0.99) - 1]
-		print(f"  decision ({label:<9}) at {size:>9,} attempts: p50 {p50:.2f} ms, p99 {p99:.2f} ms")
+def print_latency(size, figures, who="random people") -> None:
+	for label, runs in figures.items():
+		print(
+			f"  decision ({label:<9}) at {size:>10,} attempts, {who}: p50 "
+			f"{spread([r['p50'] for r in runs])} ms (goal ≤ 1), p99 {spread([r['p99'] for r in runs])} ms "
+			f"(goal ≤ 3); {spread([r['rows'] for r in runs], '{:.1f}')} rows read per decision; "
+			f"runs at {', '.join(r['load'] for r in runs)}"
+		)
 
 
-def batch(keys: list[str], when: str) -> None:
-	from humane_crm.api import check_contacts
-
-	recipients = random.sample(keys, min(10_000, len(keys)))
-	check_contacts(recipients, "Email")  # warm: MariaDB's buffer pool, the rule and zone caches
-	times = []
-	for _ in range(5):
-		started = time.perf_counter()
-		answers = check_contacts(recipients, "Email")
-		times.append(time.perf_counter() - started)
-	blocked = sum(1 for a in answers if not a["allowed"])
-	print(
-		f"batch at {when}: {len(recipients):,} recipients decided in {statistics.median(times):.3f} s "
-		f"(median of 5; {min(times):.3f}-{max(times):.3f} s; {blocked:,} refused)"
+def hot_person(keys: list[str], now, args) -> None:
+	"""One person with a long history: HOT_BLOCKED refusals inside the window (a script retrying)
+	and HOT_OLD touches older than any rule looks back. A decision about them reads what one about
+	anyone else reads."""
+	hot = "bp0000000"
+	frappe.db.sql(
+		f"""insert into `tabContact Attempt` (name, person, `timestamp`, direction, channel,
+			outcome, agent, person_key, creation, modified)
+		select concat('bh', lpad(seq, 10, '0')), %(hot)s, t, 'Outbound', 'Email',
+			if(seq <= {HOT_BLOCKED}, 'Blocked', 'Allowed'), 'Administrator', %(key)s, t, t
+		from (select seq, if(seq <= {HOT_BLOCKED},
+			timestamp(%(now)s) - interval mod(seq, 8000) minute,
+			timestamp(%(now)s) - interval 100 day - interval mod(seq, 400000) minute) t
+			from seq_1_to_{HOT_BLOCKED + HOT_OLD}) x""",
+		{"hot": hot, "key": keys[0], "now": now},
 	)
+	frappe.db.commit()
+	settle()
+	print(f"one person with {HOT_BLOCKED:,} refusals in the last 6 days and {HOT_OLD:,} touches before:")
+	print_latency(HOT_BLOCKED + HOT_OLD, latency(keys, args, people=[keys[0]]), "that person")
+
+
+def explain(key: str) -> None:
+	"""What MariaDB does for one check (ANALYZE: the plan and the rows it actually read)."""
+	from humane_crm.cadence import facts
+	from humane_crm.utils import clock
+
+	since = clock.naive(clock.now() - timedelta(days=8))
+	person = frappe.db.get_value("Contact Preference Key", {"identity": key}, "parent")
+	rows = frappe.db.sql(
+		"analyze " + facts.LEDGER_QUERY,
+		{"persons": (person,), "since": since, "deciding": facts.DECIDING},
+		as_dict=True,
+	)
+	print(f"ANALYZE of a check's ledger read ({key}):")
+	for r in rows:
+		print(
+			f"  {r.select_type} {r.table}: type {r.type}, key {r.key}, key_len {r.key_len}, rows {r.rows}, "
+			f"r_rows {r.r_rows}, r_filtered {r.r_filtered}; {r.Extra or ''}"
+		)
+
+
+def batches(args, keys: list[str]) -> None:
+	"""check_contacts for 10 000 recipients: warm (in this process), fresh (a new process's first
+	call), by day and at 23:00 (everyone outside contact hours: every answer a refusal, explained)."""
+	from humane_crm.api import check_contacts
+	from humane_crm.utils import clock
+
+	settle()
+	recipients = random.Random(16).sample(keys, min(10_000, len(keys)))
+	with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+		json.dump(recipients, f)
+	now = clock.naive(clock.now())
+	check_contacts(recipients, "Email")  # warm: MariaDB's buffer pool, the rule and zone caches
+	figures = {}
+	for when in ("daytime", "23:00"):
+		warm, fresh, loads = [], [], []
+		for _run in range(args.runs):
+			fresh.append(worker(args, "batch", f"{f.name},{when == '23:00'}", args.site))
+			with frozen(now.replace(hour=23)) if when == "23:00" else nullcontext():
+				times = []
+				for _ in range(5):
+					started = time.perf_counter()
+					answers = check_contacts(recipients, "Email")
+					times.append(time.perf_counter() - started)
+			warm.append(statistics.median(times))
+			loads.append(load())
+		figures[when] = warm
+		refused = sum(1 for a in answers if not a["allowed"])
+		print(
+			f"check_contacts, {len(recipients):,} recipients, {when} ({refused:,} refused): warm "
+			f"{spread(warm, '{:.3f}')} s (median of 5 calls per run), fresh process "
+			f"{spread(fresh, '{:.3f}')} s (goal ≤ 0.5 s); runs at {', '.join(loads)}"
+		)
+	ratio = statistics.median(figures["23:00"]) / statistics.median(figures["daytime"])
+	print(f"  all refused ÷ daytime: {ratio:.2f}x (goal ≤ 2x)")
+	os.unlink(f.name)
+	mass_send(keys)
+
+
+def mass_send(keys: list[str]) -> None:
+	"""Every person at once (100 k by default), through `api.answers_for`: a page of 10 000 at a
+	time, with progress. The process's peak memory (its high-water mark, which the 10 k batches
+	above already raised) should not grow with the list."""
+	import resource
+
+	from humane_crm.api import answers_for
+
+	before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+	started = time.perf_counter()
+	refused = 0
+
+	def progress(done, total):
+		print(f"  … {done:,} of {total:,} decided ({time.perf_counter() - started:.1f} s)", flush=True)
+
+	for answer in answers_for(keys, "Email", progress=progress):
+		refused += not answer["allowed"]
+	took = time.perf_counter() - started
+	grew = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+	print(
+		f"check {len(keys):,} recipients, in pages of 10,000: {took:.1f} s ({refused:,} refused); "
+		f"peak memory grew {grew:.0f} MiB over the 10,000-recipient batches'; {load()}"
+	)
+
+
+def batch_worker(args) -> None:
+	"""A fresh process's first check_contacts call (after connecting: what a web request pays)."""
+	from humane_crm.api import check_contacts
+	from humane_crm.utils import clock
+
+	path, night = args.worker_arg.rsplit(",", 1)
+	recipients = json.load(open(path))
+	ctx = frozen(clock.naive(clock.now()).replace(hour=23)) if night == "True" else nullcontext()
+	with ctx:
+		started = time.perf_counter()
+		check_contacts(recipients, "Email")
+		print(time.perf_counter() - started)
+
+
+def worker(args, kind: str, arg: str, site: str) -> float:
+	"""Run this script as a worker in a new process; its last line of output, as a number."""
+	out = subprocess.run(
+		[sys.executable, __file__, "--site", site, "--throwaway", "--worker", kind, "--worker-arg", arg],
+		capture_output=True,
+		text=True,
+		check=True,
+	).stdout
+	return float(out.strip().splitlines()[-1])
 
 
 def backfill_throughput(n: int = 5_000) -> None:
@@ -382,46 +607,66 @@ def backfill_throughput(n: int = 5_000) -> None:
 	frappe.db.commit()
 
 
-def email_overhead(pairs: int) -> None:
-	"""email.make with the checks on ÷ off: the same email to a lead, interleaved pairs, median."""
-	from frappe.core.doctype.communication.email import make
+# What the app adds to sending an email, against a stock site
+# -----------------------------------------------------------
 
-	port = start_smtp_sink()
-	ensure_email_account(port)
-	# An agent sends: an Administrator session is not a person, and its emails would be held.
+
+class Sender:
+	"""Sends an email the way an agent does (`email.make`, queued), on this process's site; each
+	send is rolled back so that every send starts from the same data. Before each one the
+	per-request caches are emptied (`frappe.local.cache`, the single-value cache), as a new request
+	would find them: the app's cache reads are counted."""
+
 	agent = "bench.agent@example.com"
-	if not frappe.db.exists("User", agent):
-		user = frappe.get_doc(
-			{"doctype": "User", "email": agent, "first_name": "Bench", "send_welcome_email": 0}
+
+	def __init__(self, port: int):
+		ensure_email_account(port)
+		ensure_agent()
+		self.app = "humane_crm" in frappe.get_installed_apps()
+		if self.app:
+			for name in frappe.get_all("Contact Cadence Rule", pluck="name"):
+				frappe.db.set_value("Contact Cadence Rule", name, "enabled", 1)
+		self.known = Sender.lead("person7@bench.example.com", "+14150000007")
+		if self.app:
+			from humane_crm.people import identities, ledger
+
+			# The steady state: the person holds both keys; no touch in the last week (those would
+			# refuse every send below), their older history stays.
+			person = ledger.person_for(
+				identities.keys_of([self.known.email], [self.known.mobile_no]), "Bench"
+			)
+			frappe.db.delete(
+				"Contact Attempt",
+				{"person": person, "timestamp": (">=", frappe.utils.add_days(frappe.utils.now(), -8))},
+			)
+		frappe.db.commit()
+		frappe.set_user(self.agent)
+		if self.app:
+			from humane_crm.utils import cache
+
+			cache.forget()
+		self.send("known"), self.send("first")  # warm
+
+	@staticmethod
+	def lead(email, phone=None):
+		doc = {"doctype": "CRM Lead", "first_name": "Bench", "email": email, "mobile_no": phone}
+		if frappe.get_meta("CRM Lead").has_field("humane_time_zone"):
+			doc["humane_time_zone"] = frappe.utils.get_system_timezone()
+		return frappe.get_doc(doc).insert(ignore_permissions=True)
+
+	def send(self, case: str) -> tuple[float, float, int]:
+		"""One send: its wall time, this process's CPU time, and the queries it made."""
+		from frappe.core.doctype.communication.email import make
+
+		lead = (
+			self.known
+			if case == "known"
+			else Sender.lead(f"new-{frappe.generate_hash(length=10)}@bench.example.com")
 		)
-		user.insert(ignore_permissions=True)
-		user.add_roles("Sales User")
-	for name in frappe.get_all("Contact Cadence Rule", pluck="name"):
-		frappe.db.set_value("Contact Cadence Rule", name, "enabled", 1)
-	lead = frappe.get_doc(
-		{
-			"doctype": "CRM Lead",
-			"first_name": "Bench",
-			"email": "person7@bench.example.com",
-			"mobile_no": "+14150000007",
-			"humane_time_zone": frappe.utils.get_system_timezone(),  # the clock is stopped at 11:00 there
-		}
-	).insert()
-	# The steady state: the lead's person already holds both its keys (the very first send to a new
-	# address adds them once; every send below is rolled back, so it would add them every time).
-	from humane_crm.people import identities, ledger
-
-	person = ledger.person_for(identities.keys_of([lead.email], [lead.mobile_no]), lead.lead_name)
-	# Their older history stays (the decision reads it); the random ledger may have touched them in
-	# the last week too, which would refuse every send below: those touches go.
-	frappe.db.delete(
-		"Contact Attempt",
-		{"person": person, "timestamp": (">=", frappe.utils.add_days(frappe.utils.now(), -8))},
-	)
-	frappe.db.commit()
-
-	def send():
-		started = time.perf_counter()
+		frappe.local.cache = {}
+		frappe.db.value_cache.clear()
+		asked = questions()
+		cpu, started = time.process_time(), time.perf_counter()
 		make(
 			doctype="CRM Lead",
 			name=lead.name,
@@ -430,30 +675,74 @@ def email_overhead(pairs: int) -> None:
 			recipients=lead.email,
 			send_email=True,
 		)
-		took = time.perf_counter() - started
-		frappe.db.rollback()  # every send starts from the same ledger
-		return took
+		took, cpu = time.perf_counter() - started, time.process_time() - cpu
+		asked = questions() - asked - 1
+		frappe.db.rollback()
+		return took, cpu, asked
 
-	from humane_crm.cadence import rules
 
-	frappe.db.commit()
-	frappe.set_user(agent)
-	rules.clear_cache()
-	frappe.flags.humane_crm_checks_off = False
-	send()
-	on, off = [], []
-	for _ in range(pairs):
-		for checks_off, bucket in random.sample([(False, on), (True, off)], 2):
-			frappe.flags.humane_crm_checks_off = checks_off
-			bucket.append(send())
-	frappe.flags.humane_crm_checks_off = False
-	frappe.set_user("Administrator")
-	m_on, m_off = statistics.median(on) * 1000, statistics.median(off) * 1000
-	print(
-		f"email.make (send_email=1, queued): checks on {m_on:.2f} ms, off {m_off:.2f} ms, "
-		f"median of {pairs} interleaved pairs: {m_on / m_off:.2f}x"
+def questions() -> int:
+	return int(frappe.db.sql("show session status like 'Questions'")[0][1])
+
+
+def email_worker(args) -> None:
+	"""The stock site's side: one send per line read ("first" or "known"), its time printed."""
+	use_daytime_zone()
+	sender = Sender(start_smtp_sink())
+	print("ready", flush=True)
+	for line in sys.stdin:
+		print(json.dumps(sender.send(line.strip())), flush=True)
+
+
+def email_vs_stock(args) -> None:
+	"""The first email to a brand-new lead (the app creates the person inside the send) and an email
+	to a known person, each against the same send on the stock site: sends alternate between the
+	two sites in a random order within each pair, so both see the same load."""
+	stock = subprocess.Popen(
+		[sys.executable, __file__, "--site", args.stock_site, "--throwaway", "--worker", "email"],
+		stdin=subprocess.PIPE,
+		stdout=subprocess.PIPE,
+		text=True,
+		bufsize=1,
 	)
-	frappe.delete_doc("CRM Lead", lead.name, force=True)
+	assert stock.stdout.readline().strip() == "ready"
+
+	def on_stock(case):
+		stock.stdin.write(case + "\n")
+		stock.stdin.flush()
+		return json.loads(stock.stdout.readline())
+
+	sender = Sender(start_smtp_sink())
+	goals = {"first": 1.10, "known": 1.05}
+	runs = {case: [] for case in goals}
+	for _run in range(args.runs):
+		sends = {(case, side): [] for case in goals for side in ("app", "stock")}
+		for _ in range(args.pairs):
+			for case in goals:
+				for side in random.sample(["app", "stock"], 2):
+					sends[case, side].append(sender.send(case) if side == "app" else on_stock(case))
+		for case in goals:
+			app, base = (
+				[statistics.median(x[i] for x in sends[case, side]) for i in range(3)]
+				for side in ("app", "stock")
+			)
+			runs[case].append(
+				(app[0] / base[0], app[0] * 1000, base[0] * 1000, app[1] / base[1], app[2], base[2], load())
+			)
+	stock.stdin.close()
+	stock.wait()
+	frappe.set_user("Administrator")
+	labels = {"first": "first email to a brand-new lead", "known": "email to a known person"}
+	for case, goal in goals.items():
+		r = runs[case]
+		print(
+			f"email.make (queued), {labels[case]}: app ÷ stock {spread([x[0] for x in r])}x "
+			f"(goal ≤ {goal:.2f}x); app {spread([x[1] for x in r], '{:.1f}')} ms, stock "
+			f"{spread([x[2] for x in r], '{:.1f}')} ms; CPU time of the sending process "
+			f"{spread([x[3] for x in r])}x; queries {r[0][4]} vs {r[0][5]}; median of {args.pairs} "
+			f"interleaved pairs per run, {args.runs} runs at {', '.join(x[6] for x in r)}"
+		)
+	frappe.delete_doc("CRM Lead", sender.known.name, force=True)
 	frappe.db.commit()
 
 
@@ -511,6 +800,194 @@ def start_smtp_sink() -> int:
 	server = loop.run_until_complete(loop.create_server(Sink, "127.0.0.1", 0))
 	threading.Thread(target=loop.run_forever, daemon=True).start()
 	return server.sockets[0].getsockname()[1]
+
+
+# Senders in parallel, to different people
+# ----------------------------------------
+
+
+def parallel_senders(args, keys=None, total: int = 80) -> None:
+	"""1, 2, 4 and 16 processes sending `total` emails between them (committed), each to leads of
+	its own, on the app's site and on the stock one: throughput, and the time each send spent in
+	locking reads (where it would wait for another sender)."""
+	ensure_agent()
+	ensure_email_account(start_smtp_sink())
+	sites = [("app", args.site)] + ([("stock", args.stock_site)] if args.stock_site else [])
+	for procs in (1, 2, 4, 16):
+		sends = total // procs
+		line = []
+		for label, site in sites:
+			rates, waits, locked = [], [], []
+			for _run in range(args.runs):
+				go = tempfile.mktemp(prefix="hcrm-go-")
+				before = lock_status()
+				workers = [
+					subprocess.Popen(
+						[
+							sys.executable,
+							__file__,
+							"--site",
+							site,
+							"--throwaway",
+							"--worker",
+							"senders",
+							"--worker-arg",
+							f"{go},{sends}",
+						],
+						stdout=subprocess.PIPE,
+						text=True,
+					)
+					for _ in range(procs)
+				]
+				while (
+					len(
+						[
+							p
+							for p in os.listdir(tempfile.gettempdir())
+							if p.startswith(os.path.basename(go) + ".ready")
+						]
+					)
+					< procs
+				):
+					time.sleep(0.05)
+				open(go, "w").close()
+				spans = [tuple(map(float, w.communicate()[0].split()[-3:])) for w in workers]
+				after = lock_status()
+				rates.append(procs * sends / (max(e for _l, _s, e in spans) - min(s for _l, s, _e in spans)))
+				locked.append(sum(lk for lk, _s, _e in spans) / (procs * sends))
+				waits.append(after[0] - before[0])
+				os.unlink(go)
+			line.append(
+				f"{label} {spread(rates, '{:.1f}')} sends/s, {spread(locked, '{:.1f}')} ms per send in "
+				f"locking reads ({spread(waits, '{:.0f}')} row lock waits on the whole server)"
+			)
+		print(f"senders: {procs:>2} processes to different people: {'; '.join(line)}; {load()}")
+	race()
+
+
+def race(processes: int = 16, sends: int = 50, cap: int = 3) -> None:
+	"""`processes` agents each sending `sends` emails to one person at the same instant, under a rule
+	of `cap` a week (the other rules off meanwhile): exactly `cap` may go."""
+	import multiprocessing
+
+	from humane_crm.tests.concurrency import send_many
+	from humane_crm.utils import cache
+
+	ensure_agent()
+	enabled = frappe.get_all("Contact Cadence Rule", {"enabled": 1}, pluck="name")
+	for name in enabled:
+		frappe.db.set_value("Contact Cadence Rule", name, "enabled", 0)
+	rule = frappe.get_doc(
+		{
+			"doctype": "Contact Cadence Rule",
+			"rule_name": f"Bench race cap {frappe.generate_hash(length=6)}",
+			"enabled": 1,
+			"max_attempts": cap,
+			"window_length": 7,
+		}
+	).insert()
+	lead = Sender.lead(f"race-{frappe.generate_hash(length=10)}@bench.example.com")
+	frappe.db.commit()
+	cache.forget()
+	try:
+		ctx = multiprocessing.get_context("spawn")
+		barrier, results = ctx.Barrier(processes), ctx.Queue()
+		args = (
+			frappe.local.site,
+			os.path.abspath(frappe.local.sites_path),
+			Sender.agent,
+			lead.name,
+			lead.email,
+		)
+		workers = [
+			ctx.Process(target=send_many, args=(*args, sends, barrier, results)) for _ in range(processes)
+		]
+		started = time.perf_counter()
+		for w in workers:
+			w.start()
+		outcomes = [o for _ in workers for o in results.get(timeout=1800)]
+		for w in workers:
+			w.join(timeout=60)
+		took = time.perf_counter() - started
+	finally:
+		frappe.delete_doc("Contact Cadence Rule", rule.name, force=True)
+		for name in enabled:
+			frappe.db.set_value("Contact Cadence Rule", name, "enabled", 1)
+		frappe.db.commit()
+		cache.forget()
+	errors = [o for o in outcomes if o.startswith("error")]
+	print(
+		f"race: {processes} processes × {sends} emails to one person, cap {cap}: "
+		f"{outcomes.count('allowed')} allowed, {outcomes.count('refused')} refused, {len(errors)} errors "
+		f"(goal: exactly {cap} allowed, no error) in {took:.0f} s; {load()}"
+	)
+
+
+def ensure_agent() -> None:
+	if not frappe.db.exists("User", Sender.agent):
+		user = frappe.get_doc(
+			{"doctype": "User", "email": Sender.agent, "first_name": "Bench", "send_welcome_email": 0}
+		)
+		user.insert(ignore_permissions=True)
+		user.add_roles("Sales User")
+		frappe.db.commit()
+
+
+def lock_status() -> tuple[int, int]:
+	rows = dict(
+		frappe.db.sql(
+			"show global status where Variable_name in ('Innodb_row_lock_waits', 'Innodb_row_lock_time')"
+		)
+	)
+	return int(rows["Innodb_row_lock_waits"]), int(rows["Innodb_row_lock_time"])
+
+
+def senders_worker(args) -> None:
+	"""One sender: its own leads (committed first), then, from the moment the go file exists, its
+	sends, each committed. Prints when it started and finished sending (wall clock)."""
+	from frappe.core.doctype.communication.email import make
+
+	go, sends = args.worker_arg.split(",")
+	frappe.set_user(Sender.agent)
+	leads = [
+		Sender.lead(f"par-{frappe.generate_hash(length=12)}@bench.example.com") for _ in range(int(sends))
+	]
+	frappe.db.commit()
+	open(f"{go}.ready.{os.getpid()}", "w").close()
+	while not os.path.exists(go):
+		time.sleep(0.005)
+	# Time spent in locking reads (`for update`, `lock in share mode`: Frappe's own and the app's):
+	# where a sender would wait for another, measured in this process alone (the server's lock
+	# counters are shared with whatever else runs on it).
+	real_sql, locked = frappe.db.sql, [0.0]
+
+	def sql(query, *a, **kw):
+		text = str(query).lower()
+		if "for update" not in text and "lock in share mode" not in text:
+			return real_sql(query, *a, **kw)
+		began = time.perf_counter()
+		try:
+			return real_sql(query, *a, **kw)
+		finally:
+			locked[0] += time.perf_counter() - began
+
+	frappe.db.sql = sql
+	started = time.time()
+	for lead in leads:
+		make(
+			doctype="CRM Lead",
+			name=lead.name,
+			subject="Hello",
+			content="<p>Hello from the benchmark</p>",
+			recipients=lead.email,
+			send_email=True,
+		)
+		frappe.db.commit()
+	print(locked[0] * 1000, started, time.time())
+	os.unlink(f"{go}.ready.{os.getpid()}")
+
+
+WORKERS = {"email": email_worker, "batch": batch_worker, "senders": senders_worker}
 
 
 def chunks(rows, size=CHUNK):

@@ -96,10 +96,12 @@ PREFERENCE_JSON = """if(p.status = 'Open'
 		'source', p.source, 'status_set_by', p.status_set_by, 'status_set_on', p.status_set_on,
 		'opt_out_email', p.opt_out_email, 'opt_out_call', p.opt_out_call, 'opt_out_sms', p.opt_out_sms,
 		'opt_out_whatsapp', p.opt_out_whatsapp))"""
-# Keys, and people, per query of a check: 5 000 index ranges, well inside the range optimizer's
-# memory, and an answer well inside group_concat_max_len (1 MB; should it be cut, that page is
-# read row by row).
-BATCH_KEYS = 1_000
+# Keys, and people, per query of a check: below MariaDB's in_predicate_conversion_threshold
+# (1 000), which turns a longer IN list into a join against a table of its values, and so the
+# ledger read back into a `ref` read of each person's whole history; 2 500 index ranges, well
+# inside the range optimizer's memory; an answer well inside group_concat_max_len (1 MB; should it
+# be cut, that page is read row by row).
+BATCH_KEYS = 500
 FEW = 16  # keys a check reads row by row (a record's people), not as one JSON array
 # What a decision needs of a ledger row, and what its explanation adds (who made each counted
 # touch, and on which record), in the order `_decide_one` reads them. (The time is read as text

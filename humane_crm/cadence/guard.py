@@ -40,12 +40,6 @@ _REFUSALS = {
 }
 
 
-def checks_off() -> bool:
-	"""True only inside the benchmark's baseline runs (never set by any setting or request): the
-	app's checks on outgoing messages are all skipped."""
-	return bool(frappe.flags.humane_crm_checks_off)
-
-
 def from_a_webhook() -> bool:
 	"""Is this write a provider's webhook — Twilio, Exotel, WhatsApp — reporting what a person did?
 	Their endpoints run as Guest, and only a request the provider proved is theirs counts
@@ -56,7 +50,7 @@ def from_a_webhook() -> bool:
 
 def check_outbound(doc, channel: str, contact_keys: list[str], reference: tuple) -> facts.Verdict | None:
 	"""Refuse `doc` when any person it reaches must not be contacted; remember the verdict otherwise."""
-	if not contact_keys or checks_off():
+	if not contact_keys:
 		return None
 	record = identities.record_facts(*reference)
 	reached = identities.reached(contact_keys, list(record.people))
@@ -167,7 +161,7 @@ def record_outbound(doc) -> list[str]:
 
 def note_outbound(doc, channel: str, contact_keys: list[str], reference: tuple) -> list[str]:
 	"""Record a touch that already happened (a call logged afterwards): never refused, still counted."""
-	if not contact_keys or checks_off():
+	if not contact_keys:
 		return []
 	record = identities.record_facts(*reference)
 	verdict = facts.decide_for_people(
@@ -181,7 +175,7 @@ def record_inbound(
 	doc, channel: str, key: str | None, reference: tuple, outcome: str = "Received"
 ) -> str | None:
 	"""Note a person's own message on `channel`: it opens the reply window on that channel."""
-	if not key or checks_off():
+	if not key:
 		return None
 	person, reference, title = _person_behind(key, reference)
 	if reference == (None, None) and not ledger.persons_holding({key}):
@@ -201,7 +195,7 @@ def record_inbound(
 
 def record_conversation(doc, channel: str, key: str | None, reference: tuple) -> str | None:
 	"""A completed call: a conversation, which starts a rule's cool-off."""
-	if not key or checks_off():
+	if not key:
 		return None
 	person, reference, title = _person_behind(key, reference)
 	return ledger.record(

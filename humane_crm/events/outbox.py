@@ -42,7 +42,7 @@ def was_decided(communication_name: str | None) -> bool:
 
 def check(doc) -> None:
 	"""Email Queue validate."""
-	if not doc.is_new() or guard.checks_off() or was_decided(doc.communication):
+	if not doc.is_new() or was_decided(doc.communication):
 		return
 	recipients = [r.recipient for r in doc.recipients or []]
 	reference = (doc.reference_doctype, doc.reference_name)

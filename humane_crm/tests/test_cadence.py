@@ -405,19 +405,22 @@ class TestBatchAndBackfill(CadenceTestCase):
 		self.assertEqual(len(single["attempts"]), 3)
 
 	def test_backfill_builds_the_ledger_once(self):
-		from humane_crm.cadence import guard
 		from humane_crm.people import backfill
 
 		with at(TUESDAY_10AM):
-			frappe.flags.humane_crm_checks_off = True  # history written before the app was installed
-			try:
-				frappe.set_user(AGENT)
-				sent = send_email("CRM Lead", self.lead.name, self.email)
-				receive_email("CRM Lead", self.lead.name, self.email)
-				log = make_call("CRM Lead", self.lead.name, self.phone, status="Completed")
-			finally:
-				frappe.flags.humane_crm_checks_off = False
-			self.assertFalse(guard.checks_off())
+			# History from before the app was installed: the touches happen (no rule in the way),
+			# and the ledger knows nothing of them.
+			rules_on = frappe.get_all("Contact Cadence Rule", {"enabled": 1}, pluck="name")
+			frappe.db.set_value("Contact Cadence Rule", {"name": ("in", rules_on)}, "enabled", 0)
+			cache.forget()
+			frappe.set_user(AGENT)
+			sent = send_email("CRM Lead", self.lead.name, self.email)
+			receive_email("CRM Lead", self.lead.name, self.email)
+			log = make_call("CRM Lead", self.lead.name, self.phone, status="Completed")
+			frappe.set_user("Administrator")
+			frappe.db.set_value("Contact Cadence Rule", {"name": ("in", rules_on)}, "enabled", 1)
+			cache.forget()
+			frappe.db.delete("Contact Attempt", {"reference_name": self.lead.name})
 			self.assertFalse(attempts(source_name=sent["name"]))
 			frappe.set_user("Administrator")
 			first = backfill.run(batch_size=2)

@@ -14,14 +14,11 @@ from __future__ import annotations
 
 from frappe.email.doctype.email_queue.email_queue import EmailQueue as FrappeEmailQueue
 
-from humane_crm.cadence import guard
 from humane_crm.voice import links
 
 
 class EmailQueue(FrappeEmailQueue):
 	def send(self, smtp_server_instance=None):
-		if guard.checks_off():
-			return super().send(smtp_server_instance)
 		return super().send(PersonalLinks(self, smtp_server_instance))
 
 
