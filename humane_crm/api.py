@@ -11,6 +11,7 @@ from humane_crm.exceptions import InvalidInputError, NoOverrideError, TooManyRec
 from humane_crm.people import identities, ledger
 from humane_crm.permissions import access
 from humane_crm.policy import decision as core
+from humane_crm.policy.identity import mailbox
 from humane_crm.utils import clock, inputs
 
 SUPPORTED = ("CRM Lead", "CRM Deal", "Contact")
@@ -245,7 +246,9 @@ def answers_for(recipients: list[str], channel: str, page: int = MAX_RECIPIENTS,
 
 def _answers(given: list[str], channel: str) -> list[dict]:
 	keyed = [(r, identities.email_key(r) or identities.phone_key(r)) for r in given]
-	persons = [frozenset({k}) for _r, k in keyed if k]
+	# An address written another way ("ana+news@", Gmail's dots) is decided with its mailbox too, as
+	# a send to it is: the check never says yes where the send would refuse.
+	persons = [frozenset({k, mailbox(k)}) for _r, k in keyed if k]
 	verdict = facts.decide_for_people(list(dict.fromkeys(persons)), channel)
 	by_keys = {p.keys: p for p in verdict.people}
 	plain_yes = _("Contact is allowed now.")
@@ -263,7 +266,7 @@ def _answers(given: list[str], channel: str) -> list[dict]:
 				}
 			)
 			continue
-		person = by_keys[frozenset({key})]
+		person = by_keys[frozenset({key, mailbox(key)})]
 		if person.decision.outcome == core.ALLOW and not person.decision.reasons:
 			# Nothing spoke: the short answer, without building sentences nobody needs.
 			out.append(
@@ -275,7 +278,7 @@ def _answers(given: list[str], channel: str) -> list[dict]:
 					"summary": plain_yes,
 					"reasons": [],
 					"next_allowed_at": None,
-					"keys": [key],
+					"keys": sorted(person.keys),
 					"attempts": [],
 				}
 			)
@@ -336,7 +339,10 @@ def attempt_list(people_) -> list[dict]:
 
 
 def summary(verdict: facts.Verdict, doctype=None, name=None) -> str:
-	who = inputs.shown(identities.display_name(doctype, name)) or explain._("this person")
+	"""One line: may they be reached now, and if not, the strongest reason. The person is named by
+	the record, else by what the app knows them as, else "this person"."""
+	title = identities.display_name(doctype, name) or next((p.title for p in verdict.people if p.title), None)
+	who = inputs.shown(title) if title else _("this person")
 	if not verdict.people:
 		return _("{0} has no email address or phone number yet.").format(who)
 	if verdict.decision.outcome == core.EXEMPT:

@@ -614,3 +614,15 @@ class TestTheSameMailboxWrittenAnotherWayOverHTTP(TrustTestCase):
 					)
 		frappe.db.delete("Held Message", {"reference_name": todo.name})
 		frappe.db.commit()
+
+	def test_checking_the_mailbox_written_another_way_says_what_a_send_would(self):
+		written = [f"{self.local}+news@gmail.com", f"{self.local.replace('.', '')}@googlemail.com"]
+		response = self.agent.post(
+			"/api/method/humane_crm.api.check_contacts", {"recipients": written, "channel": "Email"}
+		)
+		self.assertEqual(response.status_code, 200, message_of(response))
+		answers = response.json["message"]
+		self.assertEqual([a["allowed"] for a in answers], [False, False])
+		self.assertEqual(
+			[a["summary"] for a in answers], ["Do not contact Dora Ruiz (set by Tess Trust)."] * 2
+		)
