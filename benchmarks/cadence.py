@@ -449,14 +449,14 @@ def hot_person(keys: list[str], now, args) -> None:
 
 def explain(key: str) -> None:
 	"""What MariaDB does for one check (ANALYZE: the plan and the rows it actually read)."""
-	from humane_crm.cadence import facts
+	from humane_crm.cadence import query
 	from humane_crm.utils import clock
 
 	since = clock.naive(clock.now() - timedelta(days=8))
 	person = frappe.db.get_value("Contact Preference Key", {"identity": key}, "parent")
 	rows = frappe.db.sql(
-		"analyze " + facts.LEDGER_QUERY,
-		{"persons": (person,), "since": since, "deciding": facts.DECIDING},
+		"analyze " + query.LEDGER_QUERY,
+		{"persons": (person,), "since": since, "deciding": query.DECIDING},
 		as_dict=True,
 	)
 	print(f"ANALYZE of a check's ledger read ({key}):")
@@ -506,12 +506,12 @@ def batches(args, keys: list[str]) -> None:
 
 
 def mass_send(keys: list[str]) -> None:
-	"""Every person at once (100 k by default), through `api.answers_for`: a page of 10 000 at a
+	"""Every person at once (100 k by default), through `cadence.answers.answers_for`: a page of 10 000 at a
 	time, with progress. The process's peak memory (its high-water mark, which the 10 k batches
 	above already raised) should not grow with the list."""
 	import resource
 
-	from humane_crm.api import answers_for
+	from humane_crm.cadence.answers import answers_for
 
 	before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 	started = time.perf_counter()

@@ -1,29 +1,30 @@
-"""Whitelisted API. Every method checks permission on the record it touches."""
+"""The public API: whitelisted methods for /crm, the desk, integrations and scripts. Each checks who
+may ask, then asks the feature that decides.
+"""
 
 from __future__ import annotations
 
 import frappe
 from frappe import _
-from frappe.utils import get_datetime
 
-from humane_crm.cadence import explain, facts, overrides
+from humane_crm.cadence import answers, explain, facts, overrides
 from humane_crm.exceptions import InvalidInputError, NoOverrideError, TooManyRecipientsError
-from humane_crm.people import identities, ledger
+from humane_crm.people import identities, ledger, preferences
 from humane_crm.permissions import access
 from humane_crm.policy import decision as core
-from humane_crm.policy.identity import mailbox
 from humane_crm.utils import clock, inputs
 
 SUPPORTED = ("CRM Lead", "CRM Deal", "Contact")
+
+
 MAX_RECIPIENTS = 10_000  # per call of check_contacts (≈ 0.6 s and a few MB of answer)
-SOURCES = ("Customer", "Agent", "Import", "Unsubscribe")
 
 
 @frappe.whitelist()
 def check_contact(doctype: str, name: str, channel: str = "Email") -> dict:
 	"""May the person behind this lead, deal or contact be contacted on `channel` now?"""
 	ensure_readable(doctype, name)
-	return as_dict(facts.decide_for_record(doctype, name, channel), doctype, name)
+	return answers.as_dict(facts.decide_for_record(doctype, name, channel), doctype, name)
 
 
 @frappe.whitelist(methods=["POST"])
@@ -52,16 +53,16 @@ def set_contact_preference(
 			),
 			title=_("Unknown status"),
 		)
-	paused_until = _paused_until(paused_until)
+	paused_until = preferences.paused_until(paused_until)
 	reason = inputs.text(reason, _("The reason"), required=False)
-	if source not in SOURCES:
+	if source not in preferences.SOURCES:
 		inputs.refuse(
 			_("Unknown source {0}. Use one of: {1}.").format(
-				frappe.bold(inputs.shown(source)), ", ".join(SOURCES)
+				frappe.bold(inputs.shown(source)), ", ".join(preferences.SOURCES)
 			),
 			title=_("Unknown source"),
 		)
-	opt_outs = _opt_outs(opt_out)
+	opt_outs = preferences.opt_outs(opt_out)
 	record_people = identities.record_people(doctype, name)
 	if not record_people:
 		frappe.throw(
@@ -73,81 +74,16 @@ def set_contact_preference(
 		)
 	keys = record_people[0]
 	for person in sorted(set(ledger.persons_holding(keys).values())) or [None]:
-		doc = frappe.get_doc("Contact Preference", person) if person else new_preference(keys, doctype, name)
+		doc = (
+			frappe.get_doc("Contact Preference", person)
+			if person
+			else preferences.new_preference(keys, doctype, name)
+		)
 		values = {"status": status, "paused_until": paused_until, "reason": reason, "source": source}
 		values.update({"reference_doctype": doctype, "reference_name": name})
 		values.update({facts.CHANNEL_FIELDS[channel]: flag for channel, flag in opt_outs.items()})
-		save_preference(doc, values)
+		preferences.save_preference(doc, values)
 	return check_contact(doctype, name, "Email")
-
-
-def save_preference(doc, values: dict, by_the_customer: bool = False) -> None:
-	"""The app's own write of a person's wishes: the only way they change.
-
-	`by_the_customer`: the person chose this themselves (their contact choices page, their own
-	message), so they may relax their own earlier choice, and no user's permission is asked."""
-	doc.update(values)
-	doc.flags.humane_crm_app_write = True
-	if by_the_customer:
-		doc.flags.by_the_customer = doc.flags.ignore_permissions = True
-	doc.save()
-
-
-def _paused_until(value) -> str | None:
-	"""A pause's end as the database stores it, or a sentence saying what a date looks like."""
-	if value is None or (isinstance(value, str) and not value.strip()):
-		return None
-	try:
-		parsed = get_datetime(value.strip()) if isinstance(value, str) else None
-	except (ValueError, TypeError, OverflowError):
-		parsed = None
-	if parsed is None:
-		inputs.refuse(
-			_(
-				"Paused Until {0} is not a date and time. Write it as YYYY-MM-DD HH:MM:SS or YYYY-MM-DD, e.g. 2030-02-01 09:00:00."
-			).format(frappe.bold(inputs.shown(value))),
-			title=_("Not a date"),
-		)
-	return clock.naive(parsed).strftime("%Y-%m-%d %H:%M:%S")
-
-
-FLAGS = {0: 0, 1: 1, "0": 0, "1": 1}  # (True and False are 1 and 0 here)
-
-
-def _opt_outs(value) -> dict[str, int]:
-	"""channel → 1 or 0 for the channels `opt_out` sets (see `set_contact_preference`)."""
-	if value is None:
-		return {}
-	if isinstance(value, str) and value.strip().startswith("{"):
-		value = inputs.json_value(value, _("opt_out"), _("an object such as {0}").format('{"Email": 0}'))
-	if isinstance(value, dict):
-		out = {}
-		for channel, flag in value.items():
-			if isinstance(flag, str):
-				flag = flag.strip()
-			if not isinstance(flag, int | str) or flag not in FLAGS:
-				inputs.refuse(
-					_("opt_out for {0} must be 1 (opted out) or 0 (not opted out), but {1} was sent.").format(
-						frappe.bold(inputs.shown(channel)), inputs.kind(flag)
-					),
-					title=_("Not a flag"),
-				)
-			out[facts.normalize_channel(channel)] = FLAGS[flag]
-		return out
-	channels = {
-		facts.normalize_channel(c) for c in _text_list(value, _("opt_out"), '["Call"]', _("a channel name"))
-	}
-	return {channel: int(channel in channels) for channel in facts.CHANNEL_FIELDS}
-
-
-def new_preference(keys, doctype: str, name: str):
-	return frappe.get_doc(
-		{
-			"doctype": "Contact Preference",
-			"person_name": identities.display_name(doctype, name),
-			"identities": [{"identity": k} for k in sorted(keys)],
-		}
-	)
 
 
 def ensure_readable(doctype, name) -> None:
@@ -191,7 +127,7 @@ def override_next_contact(doctype: str, name: str, channel: str, reason: str) ->
 		return {
 			"passes": [],
 			"message": _("Contact is allowed now; no override is needed."),
-			**as_dict(verdict, doctype, name),
+			**answers.as_dict(verdict, doctype, name),
 		}
 	if not overrides.may_override(verdict):
 		frappe.throw(overrides.refusal_to_grant(verdict), exc=NoOverrideError, title=_("No override"))
@@ -202,7 +138,7 @@ def override_next_contact(doctype: str, name: str, channel: str, reason: str) ->
 		"message": _("You may send one {0} in the next 15 minutes; it will be logged as overridden.").format(
 			explain.channel_name(verdict.channel)
 		),
-		**as_dict(verdict, doctype, name),
+		**answers.as_dict(verdict, doctype, name),
 	}
 
 
@@ -215,7 +151,7 @@ def check_contacts(recipients: list | str, channel: str = "Email") -> list[dict]
 	given.
 	"""
 	frappe.has_permission("Contact Preference", "read", throw=True)
-	given = _text_list(
+	given = inputs.text_list(
 		recipients,
 		_("Recipients"),
 		'["ana@example.com", "+14155550100"]',
@@ -229,149 +165,4 @@ def check_contacts(recipients: list | str, channel: str = "Email") -> list[dict]
 			title=_("Too many recipients"),
 			exc=TooManyRecipientsError,
 		)
-	return list(answers_for(given, channel))
-
-
-def answers_for(recipients: list[str], channel: str, page: int = MAX_RECIPIENTS, progress=None):
-	"""`check_contacts`'s answers, in order, for any number of recipients (a mass send of 100 000):
-	decided a page at a time, so what is held in memory is one page's facts and answers, whatever
-	the list's length. `progress(done, total)` is called after each page. (A Python API for the
-	server's own mass sends: the caller checks permission, as `check_contacts` does.)"""
-	channel = facts.normalize_channel(channel)
-	for start in range(0, len(recipients), page):
-		yield from _answers(recipients[start : start + page], channel)
-		if progress:
-			progress(min(start + page, len(recipients)), len(recipients))
-
-
-def _answers(given: list[str], channel: str) -> list[dict]:
-	keyed = [(r, identities.email_key(r) or identities.phone_key(r)) for r in given]
-	# An address written another way ("ana+news@", Gmail's dots) is decided with its mailbox too, as
-	# a send to it is: the check never says yes where the send would refuse.
-	persons = [frozenset({k, mailbox(k)}) for _r, k in keyed if k]
-	verdict = facts.decide_for_people(list(dict.fromkeys(persons)), channel)
-	by_keys = {p.keys: p for p in verdict.people}
-	plain_yes = _("Contact is allowed now.")
-	out = []
-	for recipient, key in keyed:
-		if not key:
-			out.append(
-				{
-					"recipient": recipient,
-					"allowed": False,
-					"outcome": "invalid",
-					"summary": _("{0} is neither an email address nor a phone number.").format(
-						inputs.shown(recipient)
-					),
-				}
-			)
-			continue
-		person = by_keys[frozenset({key, mailbox(key)})]
-		if person.decision.outcome == core.ALLOW and not person.decision.reasons:
-			# Nothing spoke: the short answer, without building sentences nobody needs.
-			out.append(
-				{
-					"recipient": recipient,
-					"allowed": True,
-					"outcome": core.ALLOW,
-					"channel": verdict.channel,
-					"summary": plain_yes,
-					"reasons": [],
-					"next_allowed_at": None,
-					"keys": sorted(person.keys),
-					"attempts": [],
-				}
-			)
-			continue
-		one = facts.Verdict(verdict.channel, person.decision, [person])
-		at = person.decision.next_allowed_at
-		out.append(
-			{
-				"recipient": recipient,
-				"allowed": one.allowed,
-				"outcome": person.decision.outcome,
-				"channel": verdict.channel,
-				"summary": summary(one),
-				"reasons": explain.reasons(one),
-				"next_allowed_at": {"site": at.isoformat() if at else None},
-				"keys": sorted(person.keys),
-				"attempts": attempt_list([person]),
-			}
-		)
-	return out
-
-
-def as_dict(verdict: facts.Verdict, doctype: str | None = None, name: str | None = None) -> dict:
-	at = verdict.decision.next_allowed_at
-	person = next(
-		(p for p in verdict.people if not p.decision.allowed), verdict.people[0] if verdict.people else None
-	)
-	return {
-		"allowed": verdict.allowed,
-		"outcome": verdict.decision.outcome,
-		"channel": verdict.channel,
-		"summary": summary(verdict, doctype, name),
-		"reasons": explain.reasons(verdict),
-		"next_allowed_at": {
-			"site": at.isoformat() if at else None,
-			"agent": at.astimezone(clock.user_zone()).isoformat() if at else None,
-			"person": at.astimezone(person.zone).isoformat() if at and person and person.zone else None,
-		},
-		"person_time_zone": {"zone": person.zone.key, "source": person.zone_source}
-		if person and person.zone
-		else None,
-		"attempts": attempt_list(verdict.people),
-		"keys": sorted(set().union(*(p.keys for p in verdict.people))) if verdict.people else [],
-		"people": [
-			{"keys": sorted(p.keys), "outcome": p.decision.outcome, "preferences": p.persons}
-			for p in verdict.people
-		],
-	}
-
-
-def attempt_list(people_) -> list[dict]:
-	"""The touches that counted: who, when, channel, record."""
-	return [
-		{"agent": a.agent, "at": a.at.isoformat(), "channel": a.channel, "record": a.reference}
-		for p in people_
-		for a in p.inputs.get("attempts", ())
-	]
-
-
-def summary(verdict: facts.Verdict, doctype=None, name=None) -> str:
-	"""One line: may they be reached now, and if not, the strongest reason. The person is named by
-	the record, else by what the app knows them as, else "this person"."""
-	title = identities.display_name(doctype, name) or next((p.title for p in verdict.people if p.title), None)
-	who = inputs.shown(title) if title else _("this person")
-	if not verdict.people:
-		return _("{0} has no email address or phone number yet.").format(who)
-	if verdict.decision.outcome == core.EXEMPT:
-		return _("You can answer {0} now: they wrote to us.").format(who)
-	if verdict.allowed:
-		return _("You can reach {0} now.").format(who)
-	return explain.headline(verdict, who)
-
-
-def _text_list(value, label: str, example: str, each: str) -> list[str]:
-	"""A list of strings, a JSON array of strings, or one string separated by commas, as a list;
-	anything else (an object, a number, true, nested lists, malformed JSON) is refused saying so."""
-	accepted = _("a list of text, e.g. {0}, or one text separated by commas").format(example)
-	if isinstance(value, str):
-		value = value.strip()
-		if not value.startswith("["):
-			return [v for v in (s.strip() for s in value.split(",")) if v]
-		value = inputs.json_value(value, label, accepted)
-	if not isinstance(value, list | tuple):
-		inputs.refuse(
-			_("{0} must be {1}, but {2} was sent.").format(label, accepted, inputs.kind(value)),
-			title=_("Not a list"),
-		)
-	for i, item in enumerate(value, 1):
-		if not isinstance(item, str):
-			inputs.refuse(
-				_("{0}: item {1} is {2}; each item must be {3}, as text: send {4}.").format(
-					label, i, inputs.kind(item), each, accepted
-				),
-				title=_("Not a list of text"),
-			)
-	return list(value)
+	return list(answers.answers_for(given, channel))

@@ -56,7 +56,7 @@ def resolve(keys: frozenset, title: str | None = None) -> Resolved:
 	fails (InnoDB undoes the failed statement, nothing else) and finds the winner's person with a
 	locking read (a plain read under REPEATABLE READ would not see it). The loser keeps a shared
 	lock on that key row, which is why the send path locks key rows only in share mode and
-	serialises on the person row instead (see `cadence.facts._fetch_locked`): two losers never both wait
+	serialises on the person row instead (see `cadence.query._fetch_locked`): two losers never both wait
 	to upgrade a shared lock, so they cannot deadlock.
 	"""
 	held = persons_holding(keys)

@@ -10,7 +10,7 @@ import frappe
 from freezegun import freeze_time
 
 from humane_crm.api import check_contact, check_contacts, override_next_contact
-from humane_crm.cadence import facts
+from humane_crm.cadence import query
 from humane_crm.exceptions import (
 	ContactLimitError,
 	InvalidRuleError,
@@ -375,7 +375,7 @@ class TestBatchAndBackfill(CadenceTestCase):
 			answers = check_contacts(small, "Email")
 		with self.assertQueryCount(2):
 			whole = check_contacts(big, "Email")
-		with patch.object(facts, "BATCH_KEYS", 16), self.assertQueryCount(5):  # a mass send, in parts
+		with patch.object(query, "BATCH_KEYS", 16), self.assertQueryCount(5):  # a mass send, in parts
 			self.assertEqual(check_contacts(big, "Email"), whole)
 		by = {a["recipient"]: a for a in answers}
 		self.assertEqual(by[self.email]["outcome"], "block")

@@ -138,13 +138,13 @@ class TestCRMFormScripts(IntegrationTestCase):
 		self.assertIn("Email opted out", answer["headline"])
 
 	def test_template_states_say_what_comes_next_and_who_may_submit(self):
-		from humane_crm.crm_ui import record
+		from humane_crm.crm_ui import templates
 
 		name = f"Humane state {frappe.generate_hash(length=6)}"
 		frappe.get_doc(
 			{"doctype": "Email Template", "name": name, "subject": "Hi", "response": "Hello"}
 		).insert()
-		answer = record.template_states()
+		answer = templates.template_states()
 		[row] = [t for t in answer["templates"] if t["name"] == name]
 		self.assertEqual((row["review_state"], row["mine"], row["may_submit"]), ("Draft", True, True))
 		self.assertIn("submit it for review", row["next"])

@@ -73,3 +73,28 @@ def json_value(value: str, label: str, accepted: str):
 			),
 			title=_("Not valid JSON"),
 		)
+
+
+def text_list(value, label: str, example: str, each: str) -> list[str]:
+	"""A list of strings, a JSON array of strings, or one string separated by commas, as a list;
+	anything else (an object, a number, true, nested lists, malformed JSON) is refused saying so."""
+	accepted = _("a list of text, e.g. {0}, or one text separated by commas").format(example)
+	if isinstance(value, str):
+		value = value.strip()
+		if not value.startswith("["):
+			return [v for v in (s.strip() for s in value.split(",")) if v]
+		value = json_value(value, label, accepted)
+	if not isinstance(value, list | tuple):
+		refuse(
+			_("{0} must be {1}, but {2} was sent.").format(label, accepted, kind(value)),
+			title=_("Not a list"),
+		)
+	for i, item in enumerate(value, 1):
+		if not isinstance(item, str):
+			refuse(
+				_("{0}: item {1} is {2}; each item must be {3}, as text: send {4}.").format(
+					label, i, kind(item), each, accepted
+				),
+				title=_("Not a list of text"),
+			)
+	return list(value)

@@ -1,6 +1,6 @@
 """What a customer chooses for themselves: from their page, one click in their mail client, or a
 `mailto:` unsubscribe. Each choice is the customer's own (source Customer): recorded at once through
-the app's one write (`api.save_preference`), with the page as where it came from, and — being theirs
+the app's one write (`people.preferences.save_preference`), with the page as where it came from, and — being theirs
 — only a manager can relax it afterwards (`ContactPreference.keep_customer_choice`), except the
 customer themselves, from the same page.
 """
@@ -13,7 +13,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days
 
-from humane_crm.api import save_preference
+from humane_crm.people.preferences import save_preference
 from humane_crm.policy.preferences import CHANNEL_FIELDS
 from humane_crm.utils import clock
 from humane_crm.voice import links

@@ -21,8 +21,8 @@ from __future__ import annotations
 import frappe
 from frappe import _
 
-from humane_crm.api import save_preference
 from humane_crm.people import identities, ledger, scope
+from humane_crm.people.preferences import save_preference
 
 _MIRRORING = "humane_crm_mirroring_unsubscribe"
 _CONTACTS_ONLY = "contacts only"  # a change that came from an Email Unsubscribe: mirror to Contacts only

@@ -18,9 +18,9 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, get_fullname, now_datetime
 
-from humane_crm.api import save_preference
 from humane_crm.exceptions import StopRequestError
 from humane_crm.people import identities, ledger
+from humane_crm.people.preferences import save_preference
 from humane_crm.permissions import access, app_fields
 from humane_crm.policy import preferences as preference_core
 from humane_crm.policy import stop_words as core

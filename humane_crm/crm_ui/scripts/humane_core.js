@@ -544,7 +544,7 @@ function humaneCRM(env) {
 	// ------------------
 
 	async function templates() {
-		const answer = await env.call(ns + "template_states", {});
+		const answer = await env.call("humane_crm.crm_ui.templates.template_states", {});
 		const rows = answer.templates || [];
 		const submittable = rows.filter((r) => r.may_submit);
 		form({

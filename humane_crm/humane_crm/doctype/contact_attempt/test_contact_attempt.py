@@ -6,7 +6,7 @@ from unittest.mock import patch
 
 import frappe
 
-from humane_crm.cadence import facts
+from humane_crm.cadence import query
 from humane_crm.humane_crm.doctype.contact_attempt.contact_attempt import (
 	DECISION_INDEX,
 	LedgerIsAppendOnlyError,
@@ -56,12 +56,12 @@ class TestContactAttempt(HumaneTestCase):
 		frappe.delete_doc("Contact Attempt", name)
 		self.assertFalse(frappe.db.exists("Contact Attempt", name))
 
-	def _plan(self, query: str, **values) -> dict:
-		values = {"persons": ("x", "y"), "since": "2026-01-01", "deciding": facts.DECIDING, **values}
-		return frappe.db.sql("explain " + query, values, as_dict=True)
+	def _plan(self, sql: str, **values) -> dict:
+		values = {"persons": ("x", "y"), "since": "2026-01-01", "deciding": query.DECIDING, **values}
+		return frappe.db.sql("explain " + sql, values, as_dict=True)
 
 	def test_a_decision_reads_one_index_range_per_outcome_that_counts(self):
-		[plan] = self._plan(facts.LEDGER_QUERY)
+		[plan] = self._plan(query.LEDGER_QUERY)
 		self.assertEqual(plan.key, DECISION_INDEX)
 		self.assertEqual(plan.type, "range")  # not `ref` on the person: their whole history
 		self.assertIn("Using index", plan.Extra)  # no table row is read
@@ -80,12 +80,12 @@ class TestContactAttempt(HumaneTestCase):
 			)
 		since = now - timedelta(days=8)
 		read = frappe.db.sql(
-			"analyze " + facts.LEDGER_QUERY,
-			{"persons": (row.person,), "since": since, "deciding": facts.DECIDING},
+			"analyze " + query.LEDGER_QUERY,
+			{"persons": (row.person,), "since": since, "deciding": query.DECIDING},
 			as_dict=True,
 		)[0]
 		self.assertEqual(float(read.r_rows), 1)  # the one email that counts, nothing else
-		on_record = facts.fetch_facts({self.lead.email}, since)
+		on_record = query.fetch_facts({self.lead.email}, since)
 		self.assertEqual([r[0] for r in on_record[self.lead.email].ledger], [row.name])
 
 	def test_a_batch_whose_json_answer_is_cut_short_is_read_row_by_row(self):
@@ -95,8 +95,8 @@ class TestContactAttempt(HumaneTestCase):
 		others = [new_email() for _ in range(3)]  # a batch, not one record's few people
 		frappe.db.sql("set session group_concat_max_len = 64")
 		try:
-			with patch.object(facts, "FEW", 0):
-				on_record = facts.fetch_facts({self.lead.email, *others}, since)
+			with patch.object(query, "FEW", 0):
+				on_record = query.fetch_facts({self.lead.email, *others}, since)
 		finally:
 			frappe.db.sql("set session group_concat_max_len = default")
 		self.assertEqual([r[0] for r in on_record[self.lead.email].ledger], [row.name])

@@ -1,0 +1,135 @@
+"""A decision as the API answers it: for one record, or for a mass send's recipients, a page at a
+time in bounded memory, with the sentences and the touches that counted.
+"""
+
+from __future__ import annotations
+
+from frappe import _
+
+from humane_crm.cadence import explain, facts
+from humane_crm.people import identities
+from humane_crm.policy import decision as core
+from humane_crm.policy.identity import mailbox
+from humane_crm.utils import clock, inputs
+
+PAGE = 10_000  # recipients decided at a time (the most `check_contacts` takes in one call)
+
+
+def answers_for(recipients: list[str], channel: str, page: int = PAGE, progress=None):
+	"""`check_contacts`'s answers, in order, for any number of recipients (a mass send of 100 000):
+	decided a page at a time, so what is held in memory is one page's facts and answers, whatever
+	the list's length. `progress(done, total)` is called after each page. (A Python API for the
+	server's own mass sends: the caller checks permission, as `check_contacts` does.)"""
+	channel = facts.normalize_channel(channel)
+	for start in range(0, len(recipients), page):
+		yield from _answers(recipients[start : start + page], channel)
+		if progress:
+			progress(min(start + page, len(recipients)), len(recipients))
+
+
+def _answers(given: list[str], channel: str) -> list[dict]:
+	keyed = [(r, identities.email_key(r) or identities.phone_key(r)) for r in given]
+	# An address written another way ("ana+news@", Gmail's dots) is decided with its mailbox too, as
+	# a send to it is: the check never says yes where the send would refuse.
+	persons = [frozenset({k, mailbox(k)}) for _r, k in keyed if k]
+	verdict = facts.decide_for_people(list(dict.fromkeys(persons)), channel)
+	by_keys = {p.keys: p for p in verdict.people}
+	plain_yes = _("Contact is allowed now.")
+	out = []
+	for recipient, key in keyed:
+		if not key:
+			out.append(
+				{
+					"recipient": recipient,
+					"allowed": False,
+					"outcome": "invalid",
+					"summary": _("{0} is neither an email address nor a phone number.").format(
+						inputs.shown(recipient)
+					),
+				}
+			)
+			continue
+		person = by_keys[frozenset({key, mailbox(key)})]
+		if person.decision.outcome == core.ALLOW and not person.decision.reasons:
+			# Nothing spoke: the short answer, without building sentences nobody needs.
+			out.append(
+				{
+					"recipient": recipient,
+					"allowed": True,
+					"outcome": core.ALLOW,
+					"channel": verdict.channel,
+					"summary": plain_yes,
+					"reasons": [],
+					"next_allowed_at": None,
+					"keys": sorted(person.keys),
+					"attempts": [],
+				}
+			)
+			continue
+		one = facts.Verdict(verdict.channel, person.decision, [person])
+		at = person.decision.next_allowed_at
+		out.append(
+			{
+				"recipient": recipient,
+				"allowed": one.allowed,
+				"outcome": person.decision.outcome,
+				"channel": verdict.channel,
+				"summary": summary(one),
+				"reasons": explain.reasons(one),
+				"next_allowed_at": {"site": at.isoformat() if at else None},
+				"keys": sorted(person.keys),
+				"attempts": attempt_list([person]),
+			}
+		)
+	return out
+
+
+def as_dict(verdict: facts.Verdict, doctype: str | None = None, name: str | None = None) -> dict:
+	at = verdict.decision.next_allowed_at
+	person = next(
+		(p for p in verdict.people if not p.decision.allowed), verdict.people[0] if verdict.people else None
+	)
+	return {
+		"allowed": verdict.allowed,
+		"outcome": verdict.decision.outcome,
+		"channel": verdict.channel,
+		"summary": summary(verdict, doctype, name),
+		"reasons": explain.reasons(verdict),
+		"next_allowed_at": {
+			"site": at.isoformat() if at else None,
+			"agent": at.astimezone(clock.user_zone()).isoformat() if at else None,
+			"person": at.astimezone(person.zone).isoformat() if at and person and person.zone else None,
+		},
+		"person_time_zone": {"zone": person.zone.key, "source": person.zone_source}
+		if person and person.zone
+		else None,
+		"attempts": attempt_list(verdict.people),
+		"keys": sorted(set().union(*(p.keys for p in verdict.people))) if verdict.people else [],
+		"people": [
+			{"keys": sorted(p.keys), "outcome": p.decision.outcome, "preferences": p.persons}
+			for p in verdict.people
+		],
+	}
+
+
+def attempt_list(people_) -> list[dict]:
+	"""The touches that counted: who, when, channel, record."""
+	return [
+		{"agent": a.agent, "at": a.at.isoformat(), "channel": a.channel, "record": a.reference}
+		for p in people_
+		for a in p.inputs.get("attempts", ())
+	]
+
+
+def summary(verdict: facts.Verdict, doctype=None, name=None) -> str:
+	"""One line: may they be reached now, and if not, the strongest reason. The person is named by
+	the record, else by what the app knows them as, else "this person"."""
+	title = identities.display_name(doctype, name) or next((p.title for p in verdict.people if p.title), None)
+	who = inputs.shown(title) if title else _("this person")
+	if not verdict.people:
+		return _("{0} has no email address or phone number yet.").format(who)
+	if verdict.decision.outcome == core.EXEMPT:
+		return _("You can answer {0} now: they wrote to us.").format(who)
+	if verdict.allowed:
+		return _("You can reach {0} now.").format(who)
+	return explain.headline(verdict, who)
