@@ -63,7 +63,10 @@ class TestContactAttempt(HumaneTestCase):
 	def test_a_decision_reads_one_index_range_per_outcome_that_counts(self):
 		[plan] = self._plan(query.LEDGER_QUERY)
 		self.assertEqual(plan.key, DECISION_INDEX)
-		self.assertEqual(plan.type, "range")  # not `ref` on the person: their whole history
+		# A range on (person, outcome, timestamp), never `ref` on the person alone (their whole
+		# history). (On a near-empty table the optimizer may scan the small index whole instead; what
+		# is read as the history grows is asserted below, in rows.)
+		self.assertIn(plan.type, ("range", "index"))
 		self.assertIn("Using index", plan.Extra)  # no table row is read
 
 	def test_what_a_decision_reads_does_not_grow_with_the_persons_history(self):
@@ -79,12 +82,13 @@ class TestContactAttempt(HumaneTestCase):
 				(frappe.generate_hash(length=12), row.person, at, outcome),
 			)
 		since = now - timedelta(days=8)
-		read = frappe.db.sql(
-			"analyze " + query.LEDGER_QUERY,
-			{"persons": (row.person,), "since": since, "deciding": query.DECIDING},
-			as_dict=True,
-		)[0]
-		self.assertEqual(float(read.r_rows), 1)  # the one email that counts, nothing else
+		for persons in ((row.person,), (row.person, "nobody-else")):  # one key, and an IN list
+			read = frappe.db.sql(
+				"analyze " + query.LEDGER_QUERY,
+				{"persons": persons, "since": since, "deciding": query.DECIDING},
+				as_dict=True,
+			)[0]
+			self.assertEqual(float(read.r_rows), 1, persons)  # the one email that counts, nothing else
 		on_record = query.fetch_facts({self.lead.email}, since)
 		self.assertEqual([r[0] for r in on_record[self.lead.email].ledger], [row.name])
 
