@@ -6,7 +6,7 @@ frappe.ui.form.on("Complaint", {
 		if (frm.is_new()) return;
 		const call = (method, args) =>
 			frappe
-				.call({ method: `humane_crm.complaints.${method}`, args: { name: frm.doc.name, ...args } })
+				.call({ method: `humane_crm.complaints.actions.${method}`, args: { name: frm.doc.name, ...args } })
 				.then(() => frm.reload_doc());
 		const ask = (label, field, method, extra = {}) =>
 			frappe.prompt(
