@@ -7,14 +7,14 @@ import re
 import uuid
 from datetime import date, timedelta
 
+import crm_page
 from conftest import eventually, new_lead
+from crm_page import act, dialog, dialog_closed, field, menu
 from playwright.sync_api import expect
-
-STATUS = "humane_crm.crm_ui.record.record_status"
 
 
 def status(session, lead):
-	return session.call(STATUS, doctype="CRM Lead", name=lead)
+	return crm_page.status(session, "CRM Lead", lead)
 
 
 def open_lead(session, lead):
@@ -23,40 +23,8 @@ def open_lead(session, lead):
 
 
 def header_shows(session, lead, pattern=None):
-	"""The header button carrying the headline: the server's headline for this record, on screen."""
-
-	def shown():
-		headline = status(session, lead)["headline"]
-		if pattern and not re.search(pattern, headline):
-			return None
-		button = session.page.get_by_role("button", name=headline, exact=True)
-		return headline if button.count() and button.first.is_visible() else None
-
-	return eventually(shown, f"the header to show the contact state{' ' + pattern if pattern else ''}")
-
-
-def menu(session, item):
-	session.page.get_by_role("button", name="Contact", exact=True).click()
-	session.page.locator("[role=menu]").get_by_text(item).first.click()
-	return dialog(session)
-
-
-def dialog(session):
-	box = session.page.locator("[data-humane-dialog]").last
-	expect(box).to_be_visible()
-	return box
-
-
-def field(box, name):
-	return box.locator(f"[id$='-{name}']").first
-
-
-def act(session, label):
-	session.page.get_by_role("button", name=label, exact=True).last.click()
-
-
-def dialog_closed(session):
-	expect(session.page.locator("[data-humane-dialog]")).to_have_count(0)
+	"""The header button carrying the headline: the server's headline for this lead, on screen."""
+	return crm_page.header_shows(session, "CRM Lead", lead, pattern)
 
 
 # 1, 2, 6: status at a glance, the Contact menu, and the customer's own choice
