@@ -16,23 +16,26 @@ def automated_source(doc=None) -> str | None:
 	if frappe.flags.humane_crm_releasing:
 		return None  # a human releasing a held message: decided without a query
 	job = getattr(frappe.local, "job", None)
+	job_name = (job.get("method") or job.get("job_name") or "") if job else None
 	user = frappe.session.user
 	kind = core.automation_kind(
 		releasing=False,
-		job=(job.get("method") or job.get("job_name") or "") if job else None,
+		job=job_name,
 		communication_type=doc.get("communication_type") if doc is not None else None,
 		user=user,
-		automation_users=automation_users() if user not in ("Guest", "Administrator") else (),
+		automation_users=automation_users(),
 	)
-	if kind is None:
-		return None
-	return {
-		core.JOB: lambda: _("Background job {0}").format(job.get("method") or job.get("job_name") or ""),
-		core.AUTOMATED_MESSAGE: lambda: _("Automated message (a Frappe Notification or similar)"),
-		core.GUEST: lambda: _("Guest session (no logged-in user)"),
-		core.ADMINISTRATOR: lambda: _("Administrator session (a shared account, not a person)"),
-		core.AUTOMATION_USER: lambda: _("Automation user {0} (Humane CRM Settings)").format(user),
-	}[kind]()
+	if kind == core.JOB:
+		return _("Background job {0}").format(job_name)
+	if kind == core.AUTOMATED_MESSAGE:
+		return _("Automated message (a Frappe Notification or similar)")
+	if kind == core.GUEST:
+		return _("Guest session (no logged-in user)")
+	if kind == core.ADMINISTRATOR:
+		return _("Administrator session (a shared account, not a person)")
+	if kind == core.AUTOMATION_USER:
+		return _("Automation user {0} (Humane CRM Settings)").format(user)
+	return None
 
 
 def automation_users() -> set[str]:
