@@ -9,7 +9,7 @@ import frappe
 from frappe.core.doctype.communication.email import make
 
 from humane_crm.exceptions import DoNotContactError
-from humane_crm.tests.utils import IntegrationTestCase, make_lead, make_user, set_preference
+from humane_crm.tests.utils import IntegrationTestCase, make_lead, make_lead_card, make_user, set_preference
 
 AGENT = "door.agent@example.com"
 ADMIN_HUMAN = "sys.admin.person@example.com"  # a person with System Manager, not the Administrator
@@ -501,17 +501,7 @@ class TestNothingLost(IntegrationTestCase):
 
 		from humane_crm.exceptions import UnfilledPlaceholderError
 
-		card = frappe.get_doc(
-			{
-				"doctype": "Print Format",
-				"name": f"Lead card {frappe.generate_hash(length=5)}",
-				"doc_type": "CRM Lead",
-				"print_format_type": "Jinja",
-				"custom_format": 1,
-				"standard": "No",
-				"html": "<h1>{{ doc.lead_name }}</h1><p>Your quote</p>",
-			}
-		).insert()
+		card = make_lead_card()
 		frappe.db.commit()  # the refusal rolls back to here, then keeps the draft
 		self.addCleanup(
 			lambda: (frappe.delete_doc("Print Format", card.name, force=True), frappe.db.commit())

@@ -21,7 +21,14 @@ import socket
 import frappe
 
 from humane_crm.tests.rest import Guest, RestUser, message_of
-from humane_crm.tests.utils import HumaneTestCase, make_lead, make_user, new_email, set_preference
+from humane_crm.tests.utils import (
+	HumaneTestCase,
+	make_lead,
+	make_lead_card,
+	make_user,
+	new_email,
+	set_preference,
+)
 
 AGENT = "tess.trust@example.com"  # a Sales User who may read only her own leads
 COLLEAGUE = "cole.trust@example.com"
@@ -261,17 +268,7 @@ class TestNothingLostOverHTTP(TrustTestCase):
 		)
 
 	def test_a_refused_email_with_a_print_keeps_it_and_its_release_sends_it(self):
-		card = frappe.get_doc(
-			{
-				"doctype": "Print Format",
-				"name": f"Lead card {frappe.generate_hash(length=5)}",
-				"doc_type": "CRM Lead",
-				"print_format_type": "Jinja",
-				"custom_format": 1,
-				"standard": "No",
-				"html": "<h1>{{ doc.lead_name }}</h1><p>Your quote</p>",
-			}
-		).insert()
+		card = make_lead_card()
 		self.made.append(("Print Format", card.name))
 		frappe.db.commit()
 

@@ -211,3 +211,18 @@ def before_tests():
 	make_user(AGENT, "Sales User")
 	make_user(OTHER_AGENT, "Sales User")
 	frappe.db.commit()
+
+
+def make_lead_card():
+	"""A Print Format of a lead (its name and "Your quote"), as an agent attaches to an email."""
+	return frappe.get_doc(
+		{
+			"doctype": "Print Format",
+			"name": f"Lead card {frappe.generate_hash(length=5)}",
+			"doc_type": "CRM Lead",
+			"print_format_type": "Jinja",
+			"custom_format": 1,
+			"standard": "No",
+			"html": "<h1>{{ doc.lead_name }}</h1><p>Your quote</p>",
+		}
+	).insert()
