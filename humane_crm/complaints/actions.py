@@ -52,15 +52,16 @@ def dismiss(name: str, reason: str) -> dict:
 	"""A human says: this is not a complaint (or no longer one that needs the checklist)."""
 	doc = _complaint(name)
 	_expect(doc, ("Suggested", "Open"), _("dismiss"))
-	if not (reason or "").strip():
-		frappe.throw(_("Say why this is not a complaint."), exc=ComplaintError, title=_("A reason is needed"))
-	act(
-		doc,
-		"Dismissed",
-		_("{0} dismissed it: {1}").format(get_fullname(), reason.strip()),
-		dismissed_reason=reason.strip(),
-	)
+	reason = _said(reason, _("Say why this is not a complaint."), _("A reason is needed"))
+	act(doc, "Dismissed", _("{0} dismissed it: {1}").format(get_fullname(), reason), dismissed_reason=reason)
 	return state(doc)
+
+
+def _said(text, ask: str, title: str) -> str:
+	"""What a person wrote to explain an action, trimmed; refused when there is nothing."""
+	if not (text or "").strip():
+		frappe.throw(ask, exc=ComplaintError, title=title)
+	return text.strip()
 
 
 @frappe.whitelist()
@@ -119,13 +120,12 @@ def resolve(name: str, note: str) -> dict:
 			exc=ComplaintError,
 			title=_("Follow-up owed"),
 		)
-	if not (note or "").strip():
-		frappe.throw(_("Say how it was resolved."), exc=ComplaintError, title=_("A note is needed"))
+	note = _said(note, _("Say how it was resolved."), _("A note is needed"))
 	act(
 		doc,
 		"Resolved",
-		_("{0} resolved it: {1}").format(get_fullname(), note.strip()),
-		resolution_note=note.strip(),
+		_("{0} resolved it: {1}").format(get_fullname(), note),
+		resolution_note=note,
 		resolved_on=now_datetime(),
 		resolved_by=frappe.session.user,
 	)

@@ -44,6 +44,16 @@ def refuse_changes(doc, fields, hint: str, exc: type[Exception] = SetByTheAppErr
 		)
 
 
+def made_only_by_the_app(
+	doc, made_by: str, fields, hint: str, exc: type[Exception] = SetByTheAppError
+) -> None:
+	"""A record only the app creates and only its actions change: a new one not made by the app is
+	refused (`made_by` says who makes it), and a change to any of `fields` as in `refuse_changes`."""
+	if doc.is_new() and not by_the_app(doc):
+		frappe.throw(made_by, exc=exc, title=_("Made by the app"))
+	refuse_changes(doc, fields, hint, exc)
+
+
 def refuse_saving_a_row_alone(row) -> None:
 	"""A child row's own `validate` runs only when the row is saved on its own — `frappe.client.save`
 	of the row, a Data Import of the child table — never when its parent is saved. Such a write skips

@@ -28,12 +28,17 @@ def _sees_everything(user: str, roles=("System Manager",)) -> bool:
 
 
 def held_message_conditions(user: str | None = None, doctype: str | None = None) -> str:
-	user = user or frappe.session.user
+	return _conditions("Held Message", user or frappe.session.user, HELD_WITHOUT_RECORD)
+
+
+def _conditions(doctype: str, user: str, without_record: tuple) -> str:
+	"""The list condition of a doctype whose rows may hang on no record: those only the roles in
+	`without_record` see, and only when they read every record."""
 	if _sees_everything(user) or (
-		access.reads_every_record(user) and set(HELD_WITHOUT_RECORD) & set(frappe.get_roles(user))
+		access.reads_every_record(user) and set(without_record) & set(frappe.get_roles(user))
 	):
 		return ""
-	return access.record_condition("Held Message", user, HELD_WITHOUT_RECORD)
+	return access.record_condition(doctype, user, without_record)
 
 
 # Complaint
@@ -57,12 +62,7 @@ def complaint_has_permission(doc, ptype=None, user=None, debug=False) -> bool:
 
 
 def contact_attempt_conditions(user: str | None = None, doctype: str | None = None) -> str:
-	user = user or frappe.session.user
-	if _sees_everything(user) or (
-		access.reads_every_record(user) and set(LEDGER_WITHOUT_RECORD) & set(frappe.get_roles(user))
-	):
-		return ""
-	return access.record_condition("Contact Attempt", user, LEDGER_WITHOUT_RECORD)
+	return _conditions("Contact Attempt", user or frappe.session.user, LEDGER_WITHOUT_RECORD)
 
 
 def contact_attempt_has_permission(doc, ptype=None, user=None, debug=False) -> bool:

@@ -15,15 +15,10 @@ from zoneinfo import ZoneInfo
 
 UTC = timezone.utc
 ANY = "Any"
-BLOCK_RULE = "Block"
-WARN_RULE = "Warn"
-REASON_RULE = "Allow with reason"
-ENFORCEMENTS = (BLOCK_RULE, WARN_RULE, REASON_RULE)
-
-CAP = "cap"
-GAP = "gap"
-COOL_OFF = "cool_off"
-QUIET_HOURS = "quiet_hours"
+# How a rule is enforced, as a Contact Cadence Rule's Enforcement field says it.
+ENFORCEMENTS = BLOCK_RULE, WARN_RULE, REASON_RULE = ("Block", "Warn", "Allow with reason")
+# What a rule limits.
+CAP, GAP, COOL_OFF, QUIET_HOURS = "cap", "gap", "cool_off", "quiet_hours"
 
 
 @dataclass(frozen=True)

@@ -17,16 +17,11 @@ from humane_crm.policy.cadence import Attempt, Rule
 
 CHANNELS = ("Email", "Call", "SMS", "WhatsApp")
 
-OPEN = "Open"
-PAUSED = "Paused"
-DO_NOT_CONTACT = "Do Not Contact"
-STATUSES = (OPEN, PAUSED, DO_NOT_CONTACT)
-
-ALLOW = "allow"
-WARN = "warn"
-BLOCK = "block"
-EXEMPT = "exempt"
-OVERRIDE = "override"  # a blocking rule let through by an override pass (logged with its reason)
+# A person's status, as their Contact Preference says it.
+STATUSES = OPEN, PAUSED, DO_NOT_CONTACT = ("Open", "Paused", "Do Not Contact")
+# What a decision says. OVERRIDE: a blocking rule let through by an override pass (logged with
+# its reason).
+ALLOW, WARN, BLOCK, EXEMPT, OVERRIDE = "allow", "warn", "block", "exempt", "override"
 # How strict an outcome is when several reasons speak; the strictest wins, except that a reply
 # inside the reply window exempts (see `decide`).
 _SEVERITY = {ALLOW: 0, EXEMPT: 1, WARN: 2, OVERRIDE: 3, BLOCK: 4}

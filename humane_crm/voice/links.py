@@ -31,7 +31,6 @@ from frappe import _
 from frappe.utils import escape_html, get_url
 from frappe.utils.password import decrypt, encrypt
 
-from humane_crm.exceptions import SetByTheAppError
 from humane_crm.people import identities, ledger, scope
 from humane_crm.permissions import app_fields
 
@@ -99,14 +98,11 @@ def inbound_address() -> str | None:
 
 def refuse_edits(doc) -> None:
 	"""Customer Link validate: made by the app only, and never changed."""
-	if doc.is_new() and not app_fields.by_the_app(doc):
-		frappe.throw(
-			_("A person's link is made by Humane CRM when it first emails them."),
-			exc=SetByTheAppError,
-			title=_("Made by the app"),
-		)
-	app_fields.refuse_changes(
-		doc, ("person", "token_hash", "token_secret"), _("A person's link never changes.")
+	app_fields.made_only_by_the_app(
+		doc,
+		_("A person's link is made by Humane CRM when it first emails them."),
+		("person", "token_hash", "token_secret"),
+		_("A person's link never changes."),
 	)
 
 

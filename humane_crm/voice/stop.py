@@ -250,14 +250,9 @@ def _title(request) -> str:
 
 def refuse_edits(doc) -> None:
 	"""Stop Request validate: made by the app from a customer's message, decided only by its actions."""
-	if doc.is_new() and not app_fields.by_the_app(doc):
-		frappe.throw(
-			_("A stop request is made by Humane CRM from a customer's own message."),
-			exc=StopRequestError,
-			title=_("Made by the app"),
-		)
-	app_fields.refuse_changes(
+	app_fields.made_only_by_the_app(
 		doc,
+		_("A stop request is made by Humane CRM from a customer's own message."),
 		[f.fieldname for f in doc.meta.fields if f.fieldtype not in ("Section Break", "Column Break")],
 		_("Confirm or dismiss it (humane_crm.voice.stop.confirm / dismiss)."),
 		exc=StopRequestError,
