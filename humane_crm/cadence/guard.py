@@ -48,16 +48,20 @@ def from_a_webhook() -> bool:
 	return webhooks.from_a_provider()
 
 
-def check_outbound(doc, channel: str, contact_keys: list[str], reference: tuple) -> facts.Verdict | None:
-	"""Refuse `doc` when any person it reaches must not be contacted; remember the verdict otherwise."""
+def check_outbound(
+	doc, channel: str, contact_keys: list[str], reference: tuple, record: identities.RecordFacts | None = None
+) -> facts.Verdict | None:
+	"""Refuse `doc` when any person it reaches must not be contacted; remember the verdict otherwise.
+	(`record`: the referenced record's facts, when the caller read them already.)"""
 	if not contact_keys:
 		return None
-	record = identities.record_facts(*reference)
+	record = record or identities.record_facts(*reference)
 	reached = identities.reached(contact_keys, list(record.people))
 	held: dict | None = {}
 	created = {}  # people this send creates: nothing on record, and nobody else can see them yet
 	for person in reached:
-		found = ledger.resolve(person, record.title if any(person & p for p in record.people) else None)
+		title = record.title if any(person & p for p in record.people) else None
+		found = ledger.resolve(person, title, record.send.held(person) if record.send else None)
 		held = {**held, **found.held} if held is not None and found.held is not None else None
 		if found.created:
 			created[found.name] = found.created

@@ -18,16 +18,16 @@ from humane_crm.template_review import message_check
 from humane_crm.utils.notifications import notify
 
 
-def gate(comm) -> None:
+def gate(comm, record=None) -> None:
 	"""Communication validate (outbound email): a reply on a record with an open complaint waits
-	for the checklist, and must be more than a template."""
-	if comm.reference_doctype not in CRM_RECORDS or not comm.reference_name or not any_open():
+	for the checklist, and must be more than a template. (`record`: the record's facts, when they
+	were read with its open complaints.)"""
+	if comm.reference_doctype not in CRM_RECORDS or not comm.reference_name:
 		return
-	open_ = frappe.db.sql_list(
-		"""select name from `tabComplaint`
-		where reference_name = %s and reference_doctype = %s and status = 'Open'""",
-		(comm.reference_name, comm.reference_doctype),
-	)
+	if record is not None and record.send is not None:
+		open_ = record.send.open_complaints
+	else:
+		open_ = open_complaints(comm.reference_doctype, comm.reference_name) if any_open() else ()
 	if not open_:
 		return
 	for name in open_:
@@ -50,7 +50,15 @@ def gate(comm) -> None:
 			exc=TemplateOnlyReplyError,
 			title=_("Write it yourself"),
 		)
-	comm.flags.humane_crm_complaints = open_
+	comm.flags.humane_crm_complaints = list(open_)
+
+
+def open_complaints(doctype: str, name: str) -> list[str]:
+	return frappe.db.sql_list(
+		"""select name from `tabComplaint`
+		where reference_name = %s and reference_doctype = %s and status = 'Open'""",
+		(name, doctype),
+	)
 
 
 def any_open() -> bool:

@@ -16,14 +16,17 @@ def validate(doc, method=None):
 	explanation, before anything is written. (Every other shape is decided at the Email Queue.)"""
 	if not (doc.is_new() and is_outbound_email(doc)):
 		return
-	governed = scope.governed(reference(doc), recipients(doc))
+	to = recipients(doc)
+	# The record's people, its open complaints and which recipients are colleagues: one read.
+	record = identities.record_facts(*reference(doc), addresses=to)
+	governed = scope.governed(reference(doc), to, record)
 	if not governed:
 		return  # colleagues, people outside CRM: not the app's business
 	hold.hold_communication(doc)  # automated, to a CRM person: kept for a human, not sent
 	with drafts.keep_if_refused(doc):  # a refused draft is kept, and its sender told
 		message_check.check_message(doc.subject, doc.content)  # placeholders, unapproved templates, notes
-		reply_gate.gate(doc)  # an open complaint: the empathy checklist first, and own words
-		guard.check_outbound(doc, "Email", governed, reference(doc))  # cadence, the person's wishes
+		reply_gate.gate(doc, record)  # an open complaint: the empathy checklist first, and own words
+		guard.check_outbound(doc, "Email", governed, reference(doc), record)  # cadence, the person's wishes
 	outbox.decided(doc.name)  # its queued email needs nothing more
 
 

@@ -72,48 +72,114 @@ class RecordFacts:
 	status: str | None = None
 	time_zone: str | None = None
 	title: str | None = None
+	# Read with a lead's or deal's row on the send path (`record_facts(..., addresses)`), so that a
+	# send asks the database once about its record; None when not read.
+	send: SendFacts | None = None
+
+
+@dataclass(frozen=True)
+class SendFacts:
+	"""What a send asks about its record and recipients, read with the record's row (`_SEND_FACTS`)."""
+
+	open_complaints: tuple[str, ...]  # the record's Open complaints
+	colleagues: frozenset[str]  # of the recipients, the site's desk users' addresses
+	looked_up: frozenset[str]  # the recipients' keys whose holders were read
+	holders: dict  # key → person: every key of every person holding one of `looked_up`
+
+	def held(self, keys) -> dict[str, str] | None:
+		"""key → person for those of `keys` someone holds, when this read tells for every one of
+		them (each was looked up, or belongs to a person found); None when it does not."""
+		if not set(keys) <= self.looked_up | self.holders.keys():
+			return None
+		return {k: self.holders[k] for k in keys if k in self.holders}
 
 
 TIME_ZONE_FIELD = "humane_time_zone"
 
 
-def record_facts(doctype: str | None, name: str | None) -> RecordFacts:
-	"""The people a CRM record stands for (none for any other record), with its status and zone."""
+def record_facts(doctype: str | None, name: str | None, addresses=None) -> RecordFacts:
+	"""The people a CRM record stands for (none for any other record), with its status and zone.
+
+	With `addresses` (a message's recipients), a lead's or deal's row is read with its open
+	complaints and which addresses are colleagues', in the same query (`_SEND_FACTS`)."""
 	gather = _GATHERERS.get(doctype) if (doctype and name) else None
 	if not gather:
 		return RecordFacts(doctype, name)
-	return gather(name)
+	if addresses is None or doctype not in CRM_RECORDS:
+		return gather(name)
+	return gather(name, tuple({a.lower() for a in addresses if a and "@" in a}) or ("",))
 
 
 def record_people(doctype: str | None, name: str | None) -> list[Person]:
 	return list(record_facts(doctype, name).people)
 
 
-def _row(doctype: str, name: str, *fields: str) -> frappe._dict | None:
+# What a send also asks, in its record's own query: the record's Open complaints (indexed by
+# reference_name), which recipients are desk users (User's unique email), and who holds the
+# recipients' keys with all of each holder's keys (unique identity, then the holder's rows by
+# parent): the plain read `ledger.resolve` would make.
+_SEND_FACTS = """, (select group_concat(c.name separator '\\n') from `tabComplaint` c
+	where c.reference_name = %(name)s and c.reference_doctype = %(doctype)s and c.status = 'Open')
+	as humane_open_complaints,
+	(select group_concat(lower(u.email) separator '\\n') from `tabUser` u
+	where u.email in %(addresses)s and u.user_type = 'System User') as humane_colleagues,
+	(select group_concat(k2.identity, ' ', k2.parent separator '\\n') from `tabContact Preference Key` k1
+	join `tabContact Preference Key` k2 on k2.parent = k1.parent and k2.parenttype = 'Contact Preference'
+	where k1.parenttype = 'Contact Preference' and k1.identity in %(keys)s) as humane_holders"""
+
+
+def _row(doctype: str, name: str, fields: tuple[str, ...], addresses: tuple | None) -> frappe._dict | None:
 	"""One record's fields (those the doctype has), by a plain parameterised query: this runs for
 	every outbound touch, and frappe.db.get_value's field parsing costs more than the read."""
 	cache = frappe.local.cache.setdefault("humane_crm_fields", {})
 	if doctype not in cache:
 		meta = frappe.get_meta(doctype)
 		cache[doctype] = ", ".join(f"`{f}`" for f in fields if meta.has_field(f))
-	rows = frappe.db.sql(f"select {cache[doctype]} from `tab{doctype}` where name = %s", name, as_dict=True)
+	values = {"name": name, "doctype": doctype}
+	if addresses is not None:
+		values.update(addresses=addresses, keys=tuple(keys_of(addresses)) or ("",))
+	rows = frappe.db.sql(
+		f"select {cache[doctype]}{_SEND_FACTS if addresses is not None else ''} "
+		f"from `tab{doctype}` where name = %(name)s",
+		values,
+		as_dict=True,
+	)
 	return rows[0] if rows else None
 
 
-def _lead(name: str) -> RecordFacts:
-	row = _row("CRM Lead", name, "email", "mobile_no", "phone", "status", "lead_name", TIME_ZONE_FIELD)
+def _send_facts(row: frappe._dict, addresses: tuple | None) -> dict:
+	if addresses is None:
+		return {}
+	return {
+		"send": SendFacts(
+			tuple((row.humane_open_complaints or "").splitlines()),
+			frozenset((row.humane_colleagues or "").splitlines()),
+			keys_of(addresses),
+			dict(line.split(" ", 1) for line in (row.humane_holders or "").splitlines()),
+		)
+	}
+
+
+def _lead(name: str, addresses: tuple | None = None) -> RecordFacts:
+	fields = ("email", "mobile_no", "phone", "status", "lead_name", TIME_ZONE_FIELD)
+	row = _row("CRM Lead", name, fields, addresses)
 	if not row:
 		return RecordFacts("CRM Lead", name)
 	person = keys_of([row.email], [row.mobile_no, row.phone])
 	return RecordFacts(
-		"CRM Lead", name, (person,) if person else (), row.status, row.get(TIME_ZONE_FIELD), row.lead_name
+		"CRM Lead",
+		name,
+		(person,) if person else (),
+		row.status,
+		row.get(TIME_ZONE_FIELD),
+		row.lead_name,
+		**_send_facts(row, addresses),
 	)
 
 
-def _deal(name: str) -> RecordFacts:
-	row = _row(
-		"CRM Deal", name, "email", "mobile_no", "phone", "lead", "status", "lead_name", TIME_ZONE_FIELD
-	)
+def _deal(name: str, addresses: tuple | None = None) -> RecordFacts:
+	fields = ("email", "mobile_no", "phone", "lead", "status", "lead_name", TIME_ZONE_FIELD)
+	row = _row("CRM Deal", name, fields, addresses)
 	if not row:
 		return RecordFacts("CRM Deal", name)
 	# The lead a deal was converted from is the same human as the deal's own person.
@@ -125,7 +191,15 @@ def _deal(name: str) -> RecordFacts:
 		"CRM Contacts", filters={"parent": name, "parenttype": "CRM Deal"}, pluck="contact"
 	)
 	people.extend(p for p in contact_people(contacts) if p not in people)
-	return RecordFacts("CRM Deal", name, tuple(people), row.status, row.get(TIME_ZONE_FIELD), row.lead_name)
+	return RecordFacts(
+		"CRM Deal",
+		name,
+		tuple(people),
+		row.status,
+		row.get(TIME_ZONE_FIELD),
+		row.lead_name,
+		**_send_facts(row, addresses),
+	)
 
 
 def contact_people(contacts: list[str]) -> list[Person]:

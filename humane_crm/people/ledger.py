@@ -46,7 +46,7 @@ class Resolved(NamedTuple):
 	created: str | None  # the new person's name (person_name) when this call created them
 
 
-def resolve(keys: frozenset, title: str | None = None) -> Resolved:
+def resolve(keys: frozenset, title: str | None = None, known: dict[str, str] | None = None) -> Resolved:
 	"""The Contact Preference for these keys (created, or taught the keys it lacks, as needed), and
 	key → person for every key when that is certain: each key was found held, or was just written
 	by this transaction. `held` is None when another transaction raced this one for a key: only a
@@ -58,8 +58,11 @@ def resolve(keys: frozenset, title: str | None = None) -> Resolved:
 	lock on that key row, which is why the send path locks key rows only in share mode and
 	serialises on the person row instead (see `cadence.query._fetch_locked`): two losers never both wait
 	to upgrade a shared lock, so they cannot deadlock.
+
+	`known`: key → person for those of `keys` someone holds, when the caller read it already (the
+	same plain read, made with the record's: `identities.SendFacts.held`).
 	"""
-	held = persons_holding(keys)
+	held = dict(known) if known is not None else persons_holding(keys)
 	raced = False
 	if not held:
 		try:

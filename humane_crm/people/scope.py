@@ -114,12 +114,15 @@ def account_mail(reference: tuple, keys) -> set[str]:
 	return {email for email, user in found if reference[0] != "User" or reference[1] == user}
 
 
-def governed(reference: tuple, keys: list[str]) -> list[str]:
-	"""Of these recipients (identity keys), the ones whose message is CRM outreach, in order."""
+def governed(reference: tuple, keys: list[str], record=None) -> list[str]:
+	"""Of these recipients (identity keys), the ones whose message is CRM outreach, in order.
+	(`record`: the referenced record's facts, when they were read with these recipients: who of
+	them is a colleague is known then.)"""
 	keys = [k for k in keys if k]
 	if not keys:
 		return []
-	users = colleagues(keys)
+	send = record.send if record is not None else None
+	users = colleagues(keys) if send is None else {k for k in keys if k.lower() in send.colleagues}
 	outside = [k for k in keys if k not in users]
 	if not outside:
 		return []

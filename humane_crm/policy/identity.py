@@ -86,6 +86,11 @@ def normalize_phone(value: str | None, default_region: str | None = None) -> str
 	"""
 	if not value or not isinstance(value, str):
 		return None
+	return _normalize_phone(value, default_region)
+
+
+@lru_cache(maxsize=4096)  # a record's numbers are normalised on every send to it
+def _normalize_phone(value: str, default_region: str | None) -> str | None:
 	text = value.strip()
 	if not text or not _PHONE_CHARS.match(text):
 		return None

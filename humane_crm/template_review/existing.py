@@ -40,7 +40,7 @@ def grandfather_existing_templates() -> int:
 			if _has_enabled():
 				values["enabled"] = 0
 			frappe.db.set_value("Email Template", name, values, update_modified=False)
-	cache.forget(cache.TEMPLATES)
+	cache.forget()
 	return len(names)
 
 

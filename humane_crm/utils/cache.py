@@ -1,14 +1,17 @@
 """The one cache of the guardrails: values kept in Redis (and for the request), every key named here.
 
 Two kinds, and where their invalidation is wired:
-- `kept`: settings and rules, read on every send and changed rarely. `clear` forgets every key when
+- `kept`: settings and rules, read on every send and changed rarely: one Redis hash, a field per
+  key, read whole once per request (one round trip however many are asked). `clear` forgets it when
   Humane CRM Settings, System Settings, a Contact Cadence Rule or an Email Template is saved or
   deleted (hooks.py), and again once that change is committed or rolled back: a decision in another
   process that refilled a key in between read the tables as they were before.
 - `stamped`: what a guardrail must never see looser than it is (the known templates). The stamp —
   one cheap indexed read, e.g. the row count and the latest `modified` — is read every time, and a
   value whose stamp differs is rebuilt before it is used: a direct write no doc event sees, or
-  another process, cannot leave a gate looking at a looser picture.
+  another process, cannot leave a gate looking at a looser picture. A value is immutable for its
+  stamp, so the process keeps the last one it built or read beside Redis (no round trip while the
+  stamp holds).
 """
 
 from __future__ import annotations
@@ -17,44 +20,61 @@ from collections.abc import Callable
 from typing import Any
 
 import frappe
+from redis.exceptions import ConnectionError as RedisConnectionError
 
-AUTOMATION_USERS = "humane_crm:automation_users"
-GOVERNED_RECORD_TYPES = "humane_crm:governed_record_types"
-DECISION_SETTINGS = "humane_crm:decision_settings"  # the phone region and the reply window
-CADENCE_RULES = "humane_crm:cadence_rules"
-TEMPLATES = "humane_crm:templates"
-KEYS = (AUTOMATION_USERS, GOVERNED_RECORD_TYPES, DECISION_SETTINGS, CADENCE_RULES, TEMPLATES)
+KEPT = "humane_crm:kept"  # the Redis hash of every `kept` value, a field per key below
+AUTOMATION_USERS = "automation_users"
+GOVERNED_RECORD_TYPES = "governed_record_types"
+DECISION_SETTINGS = "decision_settings"  # the phone region and the reply window
+CADENCE_RULES = "cadence_rules"
+TEMPLATES = "humane_crm:templates"  # stamped: a key of its own
+
+# What this process last built or read of each stamped value, per site: (stamp, value).
+_STAMPED: dict[tuple[str, str], tuple] = {}
 
 
 def kept(key: str, build: Callable[[], Any]) -> Any:
 	"""The value under `key`, built once and kept until `clear`."""
 	local = frappe.local.cache
-	if key not in local:
-		local[key] = frappe.cache.get_value(key, build)
-	return local[key]
+	values = local.get(KEPT)
+	if values is None:
+		values = local[KEPT] = _read_kept()
+	if key not in values:
+		values[key] = build()
+		frappe.cache.hset(KEPT, key, values[key])
+	return values[key]
+
+
+def _read_kept() -> dict:
+	try:
+		found = frappe.cache.hgetall(KEPT)
+	except RedisConnectionError:
+		return {}
+	return {k.decode() if isinstance(k, bytes) else k: v for k, v in found.items()}
 
 
 def stamped(key: str, stamp_sql: str, build: Callable[[], Any]) -> Any:
 	"""The value under `key`, trusted only while the stamp `stamp_sql` reads is unchanged."""
 	stamp = tuple(str(v) for v in frappe.db.sql(stamp_sql)[0])
-	local = frappe.local.cache.get(key)
-	if local is not None and local[0] == stamp:
-		return local[1]
+	mine = _STAMPED.get((frappe.local.site, key))
+	if mine is not None and mine[0] == stamp:
+		return mine[1]
 	cached = frappe.cache.get_value(key)
 	if cached is not None and tuple(cached[0]) == stamp:
 		value = cached[1]
 	else:
 		value = build()
 		frappe.cache.set_value(key, (stamp, value))
-	frappe.local.cache[key] = (stamp, value)
+	_STAMPED[frappe.local.site, key] = (stamp, value)
 	return value
 
 
-def forget(*keys: str) -> None:
-	"""Forget these keys (every key when none is named), in Redis and for the request."""
-	for key in keys or KEYS:
-		frappe.cache.delete_value(key)
-		frappe.local.cache.pop(key, None)
+def forget() -> None:
+	"""Forget every kept and stamped value, in Redis, for the request and in this process."""
+	frappe.cache.delete_value([KEPT, TEMPLATES])
+	frappe.local.cache.pop(KEPT, None)
+	for site_key in [k for k in _STAMPED if k[0] == frappe.local.site]:
+		del _STAMPED[site_key]
 
 
 def clear(doc=None, method=None) -> None:
