@@ -28,10 +28,12 @@ MISSED_BEFORE = (
 def test_the_faded_outfit_email_is_flagged_and_says_why():
 	s = score(FADED)
 	assert s.suggests_complaint
-	assert s.matched == ("refund", "disappointed")
+	assert s.matched[:2] == ("refund", "disappointed")
+	learned = [f.weight for f in s.found if f.kind == "learned"]
 	assert s.sentiment < 0 and s.sentiment_points > 0
-	assert s.value == round(2 + 2.5 + s.sentiment_points, 2)
-	assert s.explain().startswith("money: “refund” +2; feelings: “disappointed” +2.5; sentiment -")
+	assert s.value == round(2 + 2.5 + sum(learned) + s.sentiment_points, 2)
+	assert s.explain().startswith("money: “refund” +2; feelings: “disappointed” +2.5; learned: “")
+	assert "; sentiment -" in s.explain()
 
 
 def test_the_complaints_the_old_list_missed_are_suggested():

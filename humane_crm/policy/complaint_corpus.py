@@ -4,7 +4,8 @@ Pure functions, shared by `scripts/complaint_corpus.py` (the shipped defaults, p
 `bench --site SITE humane-crm complaint-corpus` (the site's own settings). The corpus is JSON
 Lines: one inbound email per line, `{"text": ..., "label": "complaint" | "not", "note": ...}`,
 optionally `"subject"` and `"split"`. `tests/corpus/` holds one file per split:
-`complaints.jsonl` ("tune": what the defaults were chosen on), `complaints_holdout2.jsonl`
+`complaints.jsonl` and `complaints_tune2.jsonl` ("tune": what the defaults were chosen on and the
+learned cues fitted on), `complaints_holdout2.jsonl`
 ("holdout-2": written before the grievance patterns, never tuned on) and
 `complaints_final.jsonl` ("final": written after the last change, never tuned on).
 """
@@ -23,6 +24,8 @@ GOAL_FALSE_ALARMS = 0.10
 # The folder: every `complaints*.jsonl` in it. A path to one file reads that file alone.
 CORPUS = Path(__file__).resolve().parents[2] / "tests" / "corpus"
 TUNING = CORPUS / "complaints.jsonl"
+# What the learned cues are fitted on (scripts/learn_cues.py); nothing else is.
+TUNING_FILES = (TUNING, CORPUS / "complaints_tune2.jsonl")
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,13 @@ def load(path: str | Path = CORPUS) -> list[Example]:
 	return examples
 
 
+def load_tuning() -> list[Example]:
+	"""The tuning emails: the only ones the learned cues may be fitted on."""
+	examples = [e for path in TUNING_FILES for e in load(path)]
+	assert {e.split for e in examples} == {"tune"}, "a tuning file holds held-out emails"
+	return examples
+
+
 def evaluate(
 	examples: Iterable[Example],
 	cues=core.DEFAULT_CUES,
@@ -188,3 +198,40 @@ def _excerpt(text: str, width: int) -> str:
 	own = core.customer_text(text)
 	flat = " ".join(own.split())
 	return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+@dataclass(frozen=True)
+class CrossValidation:
+	"""Each tuning email scored by a learned layer fitted without it (k folds)."""
+
+	k: int
+	verdicts: tuple[tuple[Example, bool], ...]  # (email, suggested)
+
+	def figures(self, source: str | None = None) -> tuple[float, float, int, int]:
+		"""Recall, false-alarm rate, complaints and other emails (of one file, if given)."""
+		said = [(e, s) for e, s in self.verdicts if source in (None, e.source)]
+		complaints = [s for e, s in said if e.complaint]
+		others = [s for e, s in said if not e.complaint]
+		return sum(complaints) / len(complaints), sum(others) / len(others), len(complaints), len(others)
+
+	def render(self) -> str:
+		recall, false_alarms, complaints, others = self.figures()
+		lines = [
+			f"{self.k}-fold cross-validation over the {complaints + others} tuning emails (the learned cues "
+			f"fitted again on the other folds each time): recall {recall:.1%}, false alarms {false_alarms:.1%}"
+		]
+		for source in dict.fromkeys(e.source for e, _s in self.verdicts):
+			recall, false_alarms, complaints, others = self.figures(source)
+			lines.append(
+				f"  {source}: recall {recall:.1%} of {complaints}, false alarms {false_alarms:.1%} of {others}"
+			)
+		return "\n".join(lines)
+
+
+def cross_validation(examples: list[Example] | None = None, k: int = 5) -> CrossValidation:
+	"""k-fold cross-validation of the learned layer on the tuning emails (about 15 s)."""
+	from humane_crm.policy import complaint_learning as learning
+
+	examples = load_tuning() if examples is None else examples
+	said = learning.cross_validation(examples, k)
+	return CrossValidation(k, tuple(zip(examples, said, strict=True)))

@@ -21,6 +21,8 @@ from humane_crm.policy.complaint_cues import (
 	DEFAULT_CUES,
 	GRAMMAR_KINDS,
 	INTENSIFIERS,
+	LEARNED,
+	LEARNED_LAYER,
 	NEGATION_REACH,
 	Cue,
 	index,
@@ -31,9 +33,11 @@ from humane_crm.policy.complaint_cues import (
 from humane_crm.policy.quoting import own_words
 from humane_crm.policy.templates import text_of
 
-# Chosen on the labelled corpus (tests/corpus/complaints.jsonl; scripts/complaint_corpus.py).
-DEFAULT_THRESHOLD = 2.0
-DEFAULT_SENTIMENT_WEIGHT = 3.0
+# Chosen with the learned cues on the labelled corpus (scripts/learn_cues.py; complaint_cues.json).
+DEFAULT_THRESHOLD = float(LEARNED_LAYER.get("threshold", 2.0))
+DEFAULT_SENTIMENT_WEIGHT = float(LEARNED_LAYER.get("sentiment_weight", 3.0))
+# The explanation names this many learned cues of a message, the strongest; then how many more.
+LEARNED_SHOWN = 6
 # A reply needs at least this many characters of the sender's own words beyond any template.
 MIN_OWN_WORDS = 20
 # A cue with a wildcard, a choice, a word class or a gap: the explanation shows the words found.
@@ -81,7 +85,13 @@ class Score:
 		translates the words of the sentence (the Frappe layer passes `_`)."""
 		parts = []
 		for kind in dict.fromkeys(f.kind for f in self.found):
-			cues = ", ".join(f"“{f.shown}” {f.weight:+g}" for f in self.found if f.kind == kind)
+			found = [f for f in self.found if f.kind == kind]
+			if kind == LEARNED:  # the strongest first; past a few, how many more and what they add
+				found.sort(key=lambda f: -abs(f.weight))
+			cues = ", ".join(f"“{f.shown}” {f.weight:+g}" for f in found[:LEARNED_SHOWN])
+			if len(found) > LEARNED_SHOWN:
+				rest = round(sum(f.weight for f in found[LEARNED_SHOWN:]), 2)
+				cues += " " + say("and {0} more ({1})").format(len(found) - LEARNED_SHOWN, f"{rest:+g}")
 			parts.append(f"{say(kind)}: {cues}")
 		tone = say("sentiment {0} ({1})").format(f"{self.sentiment:+.2f}", f"{self.sentiment_points:+g}")
 		line = "; ".join([*(parts or [say("no cues")]), tone])
@@ -170,20 +180,22 @@ def _find(text: str, cues: list[Cue]) -> tuple[tuple[Found, ...], tuple[SetAside
 
 	# Every occurrence of every cue; longer phrases claim their words first.
 	candidates = []
+	learned = []
 	for order, cue in enumerate(cues):
 		if cue.kind in GRAMMAR_KINDS or not cue.weight:
 			continue
 		for m in places(cue):
-			candidates.append((-len(m), order, m[0], m, cue))
+			# A learned cue claims no words: it counts wherever it stands, next to any other.
+			(learned if cue.kind == LEARNED else candidates).append((-len(m), order, m[0], m, cue))
 	candidates.sort(key=lambda c: (c[0], c[1], c[2]))
 	claimed: set[int] = set()
 	counted: dict[int, tuple[Cue, tuple[int, ...]]] = {}
 	aside: dict[int, SetAside] = {}
-	for _len, order, start, placed, cue in candidates:
-		if claimed & set(placed):
+	for _len, order, start, placed, cue in candidates + learned:
+		if cue.kind != LEARNED and claimed & set(placed):
 			continue
 		why = None
-		if cue.kind in COMPLAINT_KINDS:
+		if cue.kind in COMPLAINT_KINDS or cue.kind == LEARNED:
 			why = (
 				_negated(toks, start, negated_at)
 				or _asked(toks, start, questions, asking)
@@ -193,9 +205,11 @@ def _find(text: str, cues: list[Cue]) -> tuple[tuple[Found, ...], tuple[SetAside
 					else None
 				)
 			)
-		claimed.update(placed)
+		if cue.kind != LEARNED:
+			claimed.update(placed)
 		if why:
-			aside.setdefault(order, SetAside(cue.phrase, cue.kind, *why))
+			if cue.kind != LEARNED:  # too many to list; a learned cue set aside just does not count
+				aside.setdefault(order, SetAside(cue.phrase, cue.kind, *why))
 		else:
 			counted[order] = (cue, placed)
 	found = tuple(
