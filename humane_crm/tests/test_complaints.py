@@ -24,6 +24,8 @@ from humane_crm.tests.utils import (
 from humane_crm.utils import cache
 
 FADED = "I'm really disappointed, the colour ran after one wash, I want a refund"
+# A complaint told as plain facts: no word of the hand-written list, found by the learned cues.
+PLAIN_FACTS = "Our photographer arrived after the ceremony had finished. We have no pictures of the vows."
 MANAGER = "mona.manager@example.com"
 REPLY = (
 	"<p>Dear Ana, I am so sorry the colour ran after one wash: that is not the quality we promise. "
@@ -68,7 +70,7 @@ class TestSpotting(ComplaintTestCase):
 		expected = core.score(FADED)
 		self.assertEqual(doc.matched_phrases, expected.explain())
 		self.assertTrue(
-			doc.matched_phrases.startswith("money: “refund” +2; feelings: “disappointed” +2.5; sentiment -")
+			doc.matched_phrases.startswith("money: “refund” +2; feelings: “disappointed” +2.5; learned: “")
 		)
 		self.assertEqual(doc.score, expected.value)
 		self.assertGreater(doc.score, 4.5)  # the cues, and a hostile tone on top
@@ -253,7 +255,10 @@ class TestSiteCues(SettingsRestored):
 class TestCorpusAndPatch(SettingsRestored):
 	def test_the_corpus_report_reads_this_sites_settings(self):
 		report = spotting.corpus_report()
-		self.assertIn(f"Cues: {len(core.DEFAULT_CUES)} from this site's settings, threshold 2", report)
+		self.assertIn(
+			f"Cues: {len(core.DEFAULT_CUES)} from this site's settings, threshold {core.DEFAULT_THRESHOLD:g}",
+			report,
+		)
 		self.assertIn("meets it", report)
 		settings = frappe.get_single("Humane CRM Settings")
 		settings.set("complaint_phrases", [])
@@ -343,7 +348,45 @@ class TestCorpusAndPatch(SettingsRestored):
 		self.assertIn("still *ing", by_phrase)  # new to the list
 		self.assertEqual(weight, 2.5)
 
-	def use_cues(self, cues, weight):
+	def test_a_site_on_the_hand_written_list_gets_the_learned_cues_and_their_threshold(self):
+		from humane_crm.patches import complaint_cues_learned as patch
+		from humane_crm.patches.complaint_cues_grievance_patterns import shipped_before
+
+		self.use_cues(shipped_before("complaint_cues_803.json"), weight=3, threshold=2)
+		receive_email("CRM Lead", self.lead.name, self.email, PLAIN_FACTS)
+		self.assertFalse(frappe.db.exists("Complaint", {"reference_name": self.lead.name}))
+		patch.execute()
+		cues, threshold, weight = spotting.scoring_settings()
+		self.assertEqual(
+			[(p, float(w), k) for p, w, k, _l in cues],
+			[(c.phrase, float(c.weight), c.kind) for c in core.DEFAULT_CUES],
+		)
+		self.assertEqual((threshold, weight), (core.DEFAULT_THRESHOLD, core.DEFAULT_SENTIMENT_WEIGHT))
+		kinds = frappe.get_all(
+			"Humane CRM Complaint Phrase", {"parent": "Humane CRM Settings"}, pluck="kind", distinct=True
+		)
+		self.assertIn("Learned", kinds)  # rows an admin sees and edits like any other
+		receive_email("CRM Lead", self.lead.name, self.email, PLAIN_FACTS)
+		found = frappe.db.get_value("Complaint", {"reference_name": self.lead.name}, "matched_phrases")
+		self.assertTrue(found.startswith("learned: “"), found)
+		self.assertIn("“arrived” +", found)
+
+	def test_the_learned_cues_keep_an_admins_own_threshold_and_rows(self):
+		from humane_crm.patches import complaint_cues_learned as patch
+		from humane_crm.patches.complaint_cues_grievance_patterns import shipped_before
+
+		before = shipped_before("complaint_cues_803.json")
+		edited = [core.Cue(c.phrase, 5 if c.phrase == "refund" else c.weight, c.kind) for c in before]
+		self.use_cues([*edited, core.Cue("our own phrase", 4, "other")], weight=1, threshold=4)
+		patch.execute()
+		cues, threshold, weight = spotting.scoring_settings()
+		by_phrase = {p: (float(w), k) for p, w, k, _l in cues}
+		self.assertEqual(by_phrase["refund"], (5.0, "money"))
+		self.assertEqual(by_phrase["our own phrase"], (4.0, "other"))
+		self.assertEqual(by_phrase["arriv*"][1], "learned")  # new to the list
+		self.assertEqual((threshold, weight), (4, 1))
+
+	def use_cues(self, cues, weight, threshold=None):
 		settings = frappe.get_single("Humane CRM Settings")
 		settings.set("complaint_phrases", [])
 		for c in cues:
@@ -352,6 +395,8 @@ class TestCorpusAndPatch(SettingsRestored):
 				{"language": c.language, "kind": c.kind.title(), "phrase": c.phrase, "weight": c.weight},
 			)
 		settings.complaint_sentiment_weight = weight
+		if threshold is not None:
+			settings.complaint_threshold = threshold
 		settings.save(ignore_permissions=True)
 
 
