@@ -161,20 +161,25 @@ def _fetch_locked(keys: set[str], since, known: dict | None, created: dict) -> d
 	persons = tuple(sorted({parent for _identity, parent in held} - set(records)))
 	if not persons:
 		return {identity: records[parent] for identity, parent in held if parent in records}
-	prefs = frappe.db.sql(
-		f"""select p.name, p.person_name, {PREFERENCE_JSON} from `tabContact Preference` p
-		where p.name in %(persons)s order by p.name for update""",
-		{"persons": persons},
+	# The person rows first (`for update`: here a send waits for another to the same person), then
+	# their ledgers, read after that wait: one statement, two locking reads in turn (a UNION, not a
+	# join). Rows: ("p", name, person_name, …, preference) and ("a", person, *LEDGER_FIELDS, None).
+	rows = frappe.db.sql(
+		f"""(select 'p', p.name, p.person_name, {", ".join(["null"] * (len(LEDGER_FIELDS) - 1))},
+			{PREFERENCE_JSON} from `tabContact Preference` p
+			where p.name in %(persons)s order by p.name limit %(count)s for update)
+		union all
+		(select 'a', a.person, {", ".join(LEDGER_FIELDS)}, null from `tabContact Attempt` a
+			where a.person in %(persons)s and a.outcome in %(deciding)s and a.`timestamp` >= %(since)s
+			lock in share mode)""",
+		{"persons": persons, "count": len(persons), "since": since, "deciding": DECIDING},
 	)
-	ledger = frappe.db.sql(
-		f"""select a.person, {", ".join(LEDGER_FIELDS)} from `tabContact Attempt` a
-		where a.person in %(persons)s and a.outcome in %(deciding)s and a.`timestamp` >= %(since)s
-		lock in share mode""",
-		{"persons": persons, "since": since, "deciding": DECIDING},
-	)
-	by_person: dict[str, list] = {}
-	for person, *row in ledger:
-		by_person.setdefault(person, []).append(row)
+	prefs, by_person = [], {}
+	for kind, person, *rest in rows:
+		if kind == "p":
+			prefs.append((person, rest[0], rest[-1]))
+		else:
+			by_person.setdefault(person, []).append(rest[:-1])
 	records.update(
 		(name, OnRecord(name, title, json.loads(preference) if preference else None, by_person.get(name, [])))
 		for name, title, preference in prefs
