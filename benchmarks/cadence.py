@@ -456,7 +456,7 @@ def explain(key: str) -> None:
 	person = frappe.db.get_value("Contact Preference Key", {"identity": key}, "parent")
 	rows = frappe.db.sql(
 		"analyze " + query.LEDGER_QUERY,
-		{"persons": (person,), "since": since, "deciding": query.DECIDING},
+		{"persons": (person,), "since": since},
 		as_dict=True,
 	)
 	print(f"ANALYZE of a check's ledger read ({key}):")

@@ -14,12 +14,10 @@ import frappe
 
 from humane_crm.policy import decision as core
 
-COUNTED, CONVERSATIONS = core.COUNTED, core.CONVERSATIONS  # the ledger outcomes a decision reads
-
-
 # The ledger rows a decision reads: refusals (Blocked) and Exempt answers never count, so however
-# many a person has, the decision's index range skips them (see contact_attempt.DECISION_INDEX).
-DECIDING = COUNTED + CONVERSATIONS
+# many a person has, the decision's index range skips them: the ledger's virtual `decides` column
+# is 1 for these outcomes (see contact_attempt.DECISION_INDEX).
+DECIDING = core.DECIDING
 
 
 # What a decision reads of a person's Contact Preference. Only one that says something (paused,
@@ -71,7 +69,7 @@ PEOPLE = (
 LEDGER = (
 	f"a.person, {', '.join(LEDGER_FIELDS)}",
 	"""from `tabContact Attempt` a
-	where a.person in %(persons)s and a.outcome in %(deciding)s and a.`timestamp` >= %(since)s""",
+	where a.person in %(persons)s and a.decides = 1 and a.`timestamp` >= %(since)s""",
 )
 
 
@@ -96,8 +94,8 @@ def fetch_facts(
 	Read-only (a check): who holds the keys, with their preferences (an index read on identity,
 	the preference by its primary key), then their ledgers, a row per person with its rows as one
 	JSON array (the driver decodes two columns per person, not eight per touch). The ledger is
-	read with the people's names as constants: MariaDB then reads one index range per person and
-	outcome that counts, from `since` on (`contact_attempt.DECISION_INDEX`). (A subquery joined on
+	read with the people's names as constants: MariaDB then reads one index range per person, of
+	the rows that count, from `since` on (`contact_attempt.DECISION_INDEX`). (A subquery joined on
 	the person, as before, was a `ref` read of the person's whole history, every refusal and
 	every year of it: what grew with the ledger.)
 
@@ -126,7 +124,7 @@ def fetch_facts(
 			out[identity] = by_name[name]
 	names = sorted(by_name)
 	for start in range(0, len(names), BATCH_KEYS):
-		page = {"persons": tuple(names[start : start + BATCH_KEYS]), "since": since, "deciding": DECIDING}
+		page = {"persons": tuple(names[start : start + BATCH_KEYS]), "since": since}
 		for person, *row in _json_rows(LEDGER, page, few=len(ordered) <= FEW):
 			by_name[person].ledger.append(row)
 	return out
@@ -170,9 +168,9 @@ def _fetch_locked(keys: set[str], since, known: dict | None, created: dict) -> d
 			where p.name in %(persons)s order by p.name limit %(count)s for update)
 		union all
 		(select 'a', a.person, {", ".join(LEDGER_FIELDS)}, null from `tabContact Attempt` a
-			where a.person in %(persons)s and a.outcome in %(deciding)s and a.`timestamp` >= %(since)s
+			where a.person in %(persons)s and a.decides = 1 and a.`timestamp` >= %(since)s
 			lock in share mode)""",
-		{"persons": persons, "count": len(persons), "since": since, "deciding": DECIDING},
+		{"persons": persons, "count": len(persons), "since": since},
 	)
 	prefs, by_person = [], {}
 	for kind, person, *rest in rows:

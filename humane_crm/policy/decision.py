@@ -274,6 +274,7 @@ LEDGER_OUTCOMES = {
 }
 COUNTED = ("Allowed", "Warned", "Overridden")  # outbound touches that count against caps
 CONVERSATIONS = ("Received", "Conversation")  # the person wrote or called in, or a call was completed
+DECIDING = COUNTED + CONVERSATIONS  # the ledger rows a decision reads (refusals and exemptions never count)
 
 
 def ledger_outcome(decision: Decision, already_happened: bool = False) -> str:

@@ -57,13 +57,13 @@ class TestContactAttempt(HumaneTestCase):
 		self.assertFalse(frappe.db.exists("Contact Attempt", name))
 
 	def _plan(self, sql: str, **values) -> dict:
-		values = {"persons": ("x", "y"), "since": "2026-01-01", "deciding": query.DECIDING, **values}
+		values = {"persons": ("x", "y"), "since": "2026-01-01", **values}
 		return frappe.db.sql("explain " + sql, values, as_dict=True)
 
-	def test_a_decision_reads_one_index_range_per_outcome_that_counts(self):
+	def test_a_decision_reads_one_index_range_per_person(self):
 		[plan] = self._plan(query.LEDGER_QUERY)
 		self.assertEqual(plan.key, DECISION_INDEX)
-		# A range on (person, outcome, timestamp), never `ref` on the person alone (their whole
+		# A range on (person, decides, timestamp), never `ref` on the person alone (their whole
 		# history). (On a near-empty table the optimizer may scan the small index whole instead; what
 		# is read as the history grows is asserted below, in rows.)
 		self.assertIn(plan.type, ("range", "index"))
@@ -85,12 +85,24 @@ class TestContactAttempt(HumaneTestCase):
 		for persons in ((row.person,), (row.person, "nobody-else")):  # one key, and an IN list
 			read = frappe.db.sql(
 				"analyze " + query.LEDGER_QUERY,
-				{"persons": persons, "since": since, "deciding": query.DECIDING},
+				{"persons": persons, "since": since},
 				as_dict=True,
 			)[0]
 			self.assertEqual(float(read.r_rows), 1, persons)  # the one email that counts, nothing else
 		on_record = query.fetch_facts({self.lead.email}, since)
 		self.assertEqual([r[0] for r in on_record[self.lead.email].ledger], [row.name])
+
+	def test_the_decides_column_follows_the_outcomes_a_decision_reads(self):
+		# MariaDB computes it: no writer sets it, and a refusal never has it.
+		for outcome in ("Allowed", "Warned", "Overridden", "Received", "Conversation", "Blocked", "Exempt"):
+			name = frappe.generate_hash(length=12)
+			frappe.db.sql(
+				"""insert into `tabContact Attempt` (name, person, `timestamp`, direction, channel, outcome)
+				values (%s, 'nobody', now(), 'Outbound', 'Email', %s)""",
+				(name, outcome),
+			)
+			decides = frappe.db.sql("select decides from `tabContact Attempt` where name = %s", name)[0][0]
+			self.assertEqual(decides, int(outcome in query.DECIDING), outcome)
 
 	def test_a_batch_whose_json_answer_is_cut_short_is_read_row_by_row(self):
 		# MariaDB cuts JSON_ARRAYAGG at group_concat_max_len; a cut ledger would undercount.
