@@ -6,8 +6,10 @@ is HTML-escaped as it goes in: these sentences are shown as HTML on the desk and
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import frappe
-from frappe.utils import escape_html
+from frappe.utils import escape_html as _escape_html
 from frappe.utils import get_fullname as _fullname
 
 from humane_crm.cadence.facts import PersonVerdict, Verdict
@@ -26,9 +28,18 @@ def _(msg: str, context: str | None = None) -> str:
 	return memo[key]
 
 
+# Escaping is a pure function of the text, and a batch's refusals escape the same few names, rule
+# names and records thousands of times.
+escape_html = lru_cache(maxsize=4096)(_escape_html)
+
+
 def get_fullname(user: str | None) -> str:
-	"""A user's full name, escaped (a name is whatever was typed into the User form)."""
-	return escape_html(_fullname(user))
+	"""A user's full name, escaped (a name is whatever was typed into the User form), remembered for
+	the request."""
+	memo = frappe.local.cache.setdefault("humane_crm_fullnames", {})
+	if user not in memo:
+		memo[user] = escape_html(_fullname(user))
+	return memo[user]
 
 
 def when(dt) -> str:
