@@ -36,12 +36,7 @@ class PersonVerdict:
 	zone: ZoneInfo | None = None
 	zone_source: str = "site"  # record, phone or site
 	inputs: dict = field(default_factory=dict, repr=False)  # what the core decided on
-
-	def redecide(self, **changes) -> PersonVerdict:
-		inputs = {**self.inputs, **changes}
-		return PersonVerdict(
-			self.keys, core.decide(**inputs), self.persons, self.title, self.zone, self.zone_source, inputs
-		)
+	override_pass: dict | None = None  # the sender's pass, when the core let a rule through with it
 
 
 @dataclass
@@ -54,9 +49,6 @@ class Verdict:
 	@property
 	def allowed(self) -> bool:
 		return self.decision.allowed
-
-	def recombine(self, people_: list[PersonVerdict]) -> Verdict:
-		return Verdict(self.channel, core.strictest([p.decision for p in people_]), people_, self.record)
 
 
 def normalize_channel(channel) -> str:
@@ -126,8 +118,15 @@ def decide_for_people(
 	active = rules.enabled_rules()
 	horizon = max([window, *(r.horizon for r in active)])
 	keys = set().union(*persons) if persons else set()
+	# On the send path the sender's override passes are facts too, read under the same locks.
+	passes = (frappe.session.user, channel, clock.naive(now or clock.now())) if lock else None
 	on_record = query.fetch_facts(
-		keys, clock.naive((now or clock.now()) - horizon), lock=lock, held=held, created=created
+		keys,
+		clock.naive((now or clock.now()) - horizon),
+		lock=lock,
+		held=held,
+		created=created,
+		passes=passes,
 	)
 	# Read the clock after the (possibly locking) read: touches committed while this one waited
 	# for the person's lock happened before "now", and count.
@@ -215,7 +214,8 @@ def _decide_one(keys: frozenset, records: list[query.OnRecord], shared: Shared) 
 	on = shared.records(keys, doctype, status)
 	# An open preference without opt-outs says nothing: the core is not asked about it.
 	preferences = tuple(to_preference(r.name, r.preference) for r in records if r.preference)
-	if attempts or conversations or inbound or preferences:
+	override_pass = next((r.override_pass for r in records if r.override_pass), None)
+	if attempts or conversations or inbound or preferences or override_pass:
 		inputs = shared.inputs(
 			zone,
 			doctype,
@@ -226,6 +226,7 @@ def _decide_one(keys: frozenset, records: list[query.OnRecord], shared: Shared) 
 			attempts=tuple(attempts),
 			conversations=tuple(conversations),
 			last_inbound_at=max(inbound) if inbound else None,
+			has_pass=override_pass is not None,
 		)
 		decision = core.decide(**inputs)
 	else:
@@ -235,7 +236,8 @@ def _decide_one(keys: frozenset, records: list[query.OnRecord], shared: Shared) 
 			inputs = shared.inputs(zone, doctype, status, also_zones=also_zones, records=on)
 			shared.memo[memo_key] = (core.decide(**inputs), inputs)
 		decision, inputs = shared.memo[memo_key]
-	return PersonVerdict(keys, decision, [r.name for r in records], title, zone, zone_source, inputs)
+	used = override_pass if decision.outcome == core.OVERRIDE else None
+	return PersonVerdict(keys, decision, [r.name for r in records], title, zone, zone_source, inputs, used)
 
 
 def decide_for_record(doctype: str, name: str, channel: str, now=None) -> Verdict:

@@ -65,17 +65,15 @@ def check_outbound(
 		held = {**held, **found.held} if held is not None and found.held is not None else None
 		if found.created:
 			created[found.name] = found.created
+	# One decision, on everything read under the people's locks (their override passes included).
 	verdict = facts.decide_for_people(reached, channel, record=record, lock=True, held=held, created=created)
-	passes = {}
-	if not verdict.allowed:
-		verdict, passes = overrides.apply_passes(verdict)
 	if not verdict.allowed:
 		refuse(verdict, doc)
 	if verdict.decision.outcome == core.WARN:
 		frappe.msgprint(
 			explain.warning(verdict), title=_("Contact rule: warning"), indicator="orange", alert=False
 		)
-	doc.flags[_FLAG] = (verdict, reference, passes)
+	doc.flags[_FLAG] = (verdict, reference)
 	return verdict
 
 
@@ -130,7 +128,7 @@ def record_outbound(doc) -> list[str]:
 	stash = doc.flags.get(_FLAG)
 	if not stash:
 		return []
-	verdict, _reference, passes = stash
+	verdict, _reference = stash
 	rows = []
 	for person in verdict.people:
 		# Only a touch that already happened gets here blocked (see `note_outbound`): it is
@@ -143,7 +141,7 @@ def record_outbound(doc) -> list[str]:
 			)
 		elif person.decision.outcome == core.WARN:
 			reason = explain.warning(facts.Verdict(verdict.channel, person.decision, [person]))
-		pass_ = passes.get(person.keys)
+		pass_ = person.override_pass
 		if pass_:
 			reason = _("Override by {0}: {1}").format(pass_.user, pass_.reason)
 			overrides.mark_used(pass_, doc)
@@ -171,7 +169,7 @@ def note_outbound(doc, channel: str, contact_keys: list[str], reference: tuple) 
 	verdict = facts.decide_for_people(
 		identities.reached(contact_keys, list(record.people)), channel, record=record
 	)
-	doc.flags[_FLAG] = (verdict, reference, {})
+	doc.flags[_FLAG] = (verdict, reference)
 	return record_outbound(doc)
 
 

@@ -2,7 +2,9 @@
 
 A pass is granted by `humane_crm.api.override_next_contact` to a user who holds one of the
 blocking rules' override roles (or to anyone, with a reason, for an "Allow with reason" rule). The
-user's next send to that person on that channel, on any path, uses it and is logged as Overridden.
+user's next send to that person on that channel, on any path, uses it and is logged as Overridden:
+the pass is read with the person's ledger, under the same locks (`cadence.query`), and the core
+decides once with it (`has_pass`).
 Do Not Contact, pauses and opt-outs are never overridden.
 """
 
@@ -26,42 +28,6 @@ def may_override(verdict: facts.Verdict, roles: frozenset[str] | None = None) ->
 	roles = frozenset(frappe.get_roles()) if roles is None else roles
 	blocked = [p for p in verdict.people if not p.decision.allowed]
 	return bool(blocked) and all(core.overridable(p.decision, roles) for p in blocked)
-
-
-def apply_passes(verdict: facts.Verdict) -> tuple[facts.Verdict, dict]:
-	"""Let the verdict through where the user holds an unused pass for every blocked person."""
-	if not may_override(verdict):
-		return verdict, {}
-	found, people_ = {}, []
-	for person in verdict.people:
-		if person.decision.allowed:
-			people_.append(person)
-			continue
-		pass_ = find_pass(person.persons, verdict.channel)
-		if not pass_:
-			return verdict, {}
-		found[person.keys] = pass_
-		people_.append(person.redecide(has_pass=True))
-	return verdict.recombine(people_), found
-
-
-def find_pass(persons: list[str], channel: str):
-	if not persons:
-		return None
-	rows = frappe.db.sql(
-		"""select name, user, reason from `tabContact Override`
-		where user = %(user)s and person in %(persons)s and channel = %(channel)s
-			and used = 0 and valid_until > %(now)s
-		order by valid_until limit 1 for update""",
-		{
-			"user": frappe.session.user,
-			"persons": tuple(persons),
-			"channel": channel,
-			"now": clock.naive(clock.now()),
-		},
-		as_dict=True,
-	)
-	return rows[0] if rows else None
 
 
 def mark_used(pass_, doc) -> None:

@@ -84,10 +84,18 @@ class OnRecord:
 	title: str | None
 	preference: dict | None  # the preference's fields when it says something, else None
 	ledger: list  # rows of LEDGER_FIELDS
+	# The sending user's unused override pass for this person and channel, earliest to lapse first
+	# (read on the send path only: {"name", "user", "reason"}), else None.
+	override_pass: dict | None = None
 
 
 def fetch_facts(
-	keys: set[str], since, lock: bool = False, held: dict | None = None, created: dict | None = None
+	keys: set[str],
+	since,
+	lock: bool = False,
+	held: dict | None = None,
+	created: dict | None = None,
+	passes: tuple[str, str, object] | None = None,
 ) -> dict[str, OnRecord]:
 	"""key → what is on record about the person holding it, with their ledger rows since `since`.
 
@@ -105,12 +113,14 @@ def fetch_facts(
 	rows are locked in share mode only (see `ledger.resolve` for why), and not read at all when the
 	caller knows who holds every key (`held`, from `ledger.resolve`: a key, once held, is never
 	handed to another person). A person this transaction just created (`created`: name →
-	person_name) is known without reading: open, nothing on record, locked by its insert.
+	person_name) is known without reading: open, nothing on record, locked by its insert. With
+	`passes` (user, channel, now), each person's unused override pass of that user is read with
+	them, locked too (`overrides`): a fact the core decides on, like the ledger.
 	"""
 	if not keys:
 		return {}
 	if lock:
-		return _fetch_locked(keys, since, held, created or {})
+		return _fetch_locked(keys, since, held, created or {}, passes)
 	out, by_name = {}, {}
 	ordered = sorted(keys)
 	for start in range(0, len(ordered), BATCH_KEYS):
@@ -146,7 +156,9 @@ def _json_rows(query: tuple[str, str], values: dict, few: bool = False) -> list:
 		return [list(r) for r in frappe.db.sql(f"select {columns} {from_}", values)]
 
 
-def _fetch_locked(keys: set[str], since, known: dict | None, created: dict) -> dict[str, OnRecord]:
+def _fetch_locked(
+	keys: set[str], since, known: dict | None, created: dict, passes: tuple | None
+) -> dict[str, OnRecord]:
 	if known is not None and set(known) >= keys:
 		held = [(k, known[k]) for k in keys]
 	else:
@@ -160,26 +172,60 @@ def _fetch_locked(keys: set[str], since, known: dict | None, created: dict) -> d
 	if not persons:
 		return {identity: records[parent] for identity, parent in held if parent in records}
 	# The person rows first (`for update`: here a send waits for another to the same person), then
-	# their ledgers, read after that wait: one statement, two locking reads in turn (a UNION, not a
-	# join). Rows: ("p", name, person_name, …, preference) and ("a", person, *LEDGER_FIELDS, None).
+	# their ledgers and the sender's override passes, read after that wait: one statement, locking
+	# reads in turn (a UNION, not a join). Rows: ("p", name, person_name, …, preference),
+	# ("a", person, *LEDGER_FIELDS, None) and ("o", person, pass, valid_until, user, reason, …).
+	nulls = len(LEDGER_FIELDS) - 1
+	user, channel, now = passes or (None, None, None)
 	rows = frappe.db.sql(
-		f"""(select 'p', p.name, p.person_name, {", ".join(["null"] * (len(LEDGER_FIELDS) - 1))},
-			{PREFERENCE_JSON} from `tabContact Preference` p
+		f"""(select 'p', p.name, p.person_name, {", ".join(["null"] * nulls)}, {PREFERENCE_JSON}
+			from `tabContact Preference` p
 			where p.name in %(persons)s order by p.name limit %(count)s for update)
 		union all
 		(select 'a', a.person, {", ".join(LEDGER_FIELDS)}, null from `tabContact Attempt` a
 			where a.person in %(persons)s and a.decides = 1 and a.`timestamp` >= %(since)s
-			lock in share mode)""",
-		{"persons": persons, "count": len(persons), "since": since},
+			lock in share mode)
+		union all
+		(select 'o', o.person, o.name, cast(o.valid_until as char), o.user, o.reason,
+			{", ".join(["null"] * (nulls - 2))} from `tabContact Override` o
+			where o.person in %(persons)s and o.user = %(user)s and o.channel = %(channel)s
+				and o.used = 0 and o.valid_until > %(now)s
+			for update)""",
+		{
+			"persons": persons,
+			"count": len(persons),
+			"since": since,
+			"user": user or "",
+			"channel": channel or "",
+			"now": now,
+		},
 	)
-	prefs, by_person = [], {}
+	prefs, by_person, passes_ = [], {}, {}
 	for kind, person, *rest in rows:
 		if kind == "p":
 			prefs.append((person, rest[0], rest[-1]))
-		else:
+		elif kind == "a":
 			by_person.setdefault(person, []).append(rest[:-1])
+		elif person not in passes_ or rest[1] < passes_[person][1]:
+			passes_[person] = rest[:4]
 	records.update(
-		(name, OnRecord(name, title, json.loads(preference) if preference else None, by_person.get(name, [])))
+		(
+			name,
+			OnRecord(
+				name,
+				title,
+				json.loads(preference) if preference else None,
+				by_person.get(name, []),
+				_override_pass(passes_.get(name)),
+			),
+		)
 		for name, title, preference in prefs
 	)
 	return {identity: records[parent] for identity, parent in held if parent in records}
+
+
+def _override_pass(row) -> dict | None:
+	if not row:
+		return None
+	name, _valid_until, user, reason = row
+	return frappe._dict(name=name, user=user, reason=reason)

@@ -291,6 +291,22 @@ class TestEnforcementModes(CadenceTestCase):
 		with self.assertRaises(ContactLimitError):
 			make_call("CRM Lead", self.lead.name, self.phone)
 
+	def test_a_pass_is_its_users_own(self):
+		self.only_rule(max_attempts=1, window_length=7, override_roles=[{"role": "Sales Manager"}])
+		frappe.set_user(AGENT)
+		send_email("CRM Lead", self.lead.name, self.email)
+		frappe.set_user(MANAGER)
+		[pass_] = override_next_contact("CRM Lead", self.lead.name, "Email", "Contract due today")["passes"]
+		# The agent is still refused, and the manager's pass is left for the manager.
+		frappe.set_user(AGENT)
+		with self.assertRaises(ContactLimitError):
+			send_email("CRM Lead", self.lead.name, self.email)
+		self.assertFalse(frappe.db.get_value("Contact Override", pass_, "used"))
+		frappe.set_user(MANAGER)
+		over = send_email("CRM Lead", self.lead.name, self.email)
+		self.assertEqual([r.outcome for r in attempts(source_name=over["name"])], ["Overridden"])
+		self.assertEqual(frappe.db.get_value("Contact Override", pass_, "used_by_name"), over["name"])
+
 	def test_no_override_for_do_not_contact(self):
 		from humane_crm.tests.utils import set_preference
 
