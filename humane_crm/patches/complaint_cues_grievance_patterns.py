@@ -6,7 +6,7 @@ A site still on a list the app shipped before (`complaint_cues_586.json`, the si
 weight chosen with it where it was still the old default. On a list an admin
 edited, their own rows and the ones they re-weighted stay; a shipped cue they deleted stays deleted;
 rows still as shipped follow the new list; cues new to the list are added
-(`complaint_cues.upgrade`). `complaint_cues_learned` moves on from here the same way.
+(`complaint_cue_upgrade.upgrade`). `complaint_cues_learned` moves on from here the same way.
 """
 
 import json
@@ -14,7 +14,8 @@ from pathlib import Path
 
 import frappe
 
-from humane_crm.policy.complaint_cues import Cue, closest, upgrade
+from humane_crm.policy.complaint_cue_upgrade import closest, upgrade
+from humane_crm.policy.complaint_cues import Cue
 from humane_crm.policy.complaints import DEFAULT_SENTIMENT_WEIGHT
 
 # The English lists the app shipped before, oldest first.

@@ -6,8 +6,8 @@ finds "overcharged") with a weight and a kind:
 - complaint kinds (positive weights): **money**, **failure**, **ignored**, **feelings**,
   **leaving**, and **other** for a site's own;
 - **learned**: a cue whose weight `scripts/learn_cues.py` fitted on the labelled corpus, positive
-  (a sign of a complaint) or negative (a sign of an ordinary email); set aside as a complaint cue
-  is, but it claims no words: it counts next to, and inside, any other cue;
+  (a sign of a complaint: set aside as a complaint cue is) or negative (a sign of an ordinary email:
+  it counts wherever it stands); it claims no words, counting next to and inside any other cue;
 - **elsewhere** (negative weights): the message is about someone else — "our current tool";
 - grammar kinds (weights unused): **negation** words cancel a cue that follows them in the same
   clause ("I'm *not* disappointed at all"); **question** words make a question count ("*Why* was I
@@ -255,53 +255,3 @@ def matches(words: tuple[str, ...], at: Index) -> list[tuple[int, ...]]:
 def occurrences(words: tuple[str, ...], toks: list[Token], at: Index | None = None) -> list[int]:
 	"""Where the phrase `words` starts in `toks` (exact words, as before word forms)."""
 	return [m[0] for m in matches(words, at or Index(toks))]
-
-
-# A new shipped list on a site that has one already
-# ------------------
-
-
-def upgrade(
-	rows: list[tuple[str, str, str, float]],
-	before: list[Cue] | tuple[Cue, ...],
-	shipped: list[Cue] | tuple[Cue, ...] = DEFAULT_CUES,
-) -> list[tuple[str, str, str, float]]:
-	"""A site's cue rows (language, kind, phrase, weight) moved from the list the app shipped
-	`before` to the one it ships now. A site still on the old list gets the new one as it is. On
-	an edited list, the admin's own rows and the shipped rows they re-weighted stay as they are,
-	a shipped cue they deleted stays deleted; a row still as shipped before follows the new list
-	(dropped if the app dropped it, re-weighted if the app did), and cues new to the list are added.
-	"""
-
-	def key(language, kind, phrase):
-		return ((language or "en").lower(), (kind or "other").lower(), phrase)
-
-	old = {key(c.language, c.kind, c.phrase): float(c.weight) for c in before}
-	new = {key(c.language, c.kind, c.phrase): float(c.weight) for c in shipped}
-	as_rows = [(c.language, c.kind, c.phrase, float(c.weight)) for c in shipped]
-	untouched = [r for r in rows if old.get(key(*r[:3])) == float(r[3] or 0)]
-	if len(untouched) == len(rows) == len(old):
-		return as_rows
-	kept = []
-	present = set()
-	for row in rows:
-		k = key(*row[:3])
-		present.add(k)
-		if row in untouched and k not in new:
-			continue  # the app no longer ships it
-		if row in untouched and new[k] != old[k]:
-			row = (row[0], row[1], row[2], new[k])
-		kept.append(row)
-	added = [r for r in as_rows if key(*r[:3]) not in present and key(*r[:3]) not in old]
-	return kept + added
-
-
-def closest(rows: list[tuple[str, str, str, float]], versions: list[list[Cue]]) -> list[Cue]:
-	"""Of the lists the app shipped before, the one a site's rows are on: most rows as it shipped
-	them (the latest on a tie)."""
-
-	def as_shipped(version):
-		shipped = {((c.language or "en"), c.kind, c.phrase, float(c.weight)) for c in version}
-		return sum((r[0], r[1], r[2], float(r[3] or 0)) in shipped for r in rows)
-
-	return max(reversed(versions), key=as_shipped)
