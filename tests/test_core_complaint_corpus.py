@@ -20,14 +20,14 @@ EXAMPLES = corpus.load_tuning()
 HELD_OUT = {split: [e for e in EVERYTHING if e.split == split] for split in ("holdout-2", "final")}
 # The held-out figures when each set was scored with the defaults it is tested against: the
 # learned cues (before them, by the hand-written list alone: 36/44 and 3/44, 7/16 and 1/16).
-FLOORS = {"holdout-2": (40 / 44, 1 / 44), "final": (14 / 16, 1 / 16)}
+FLOORS = {"holdout-2": (40 / 44, 1 / 44), "final": (15 / 16, 1 / 16)}
 # 5-fold cross-validation of the learned cues over the tuning emails, when they were learned.
-CV_FLOOR = (0.85, 0.10)
+CV_FLOOR = (0.89, 0.09)
 
 
 def test_the_corpus_is_big_balanced_and_varied():
-	assert len(EXAMPLES) >= 700
-	assert len([e for e in EXAMPLES if e.source == "complaints_tune2.jsonl"]) >= 300
+	assert len(EXAMPLES) >= 850
+	assert len([e for e in EXAMPLES if e.source == "complaints_tune2.jsonl"]) >= 500
 	labels = Counter(e.complaint for e in EXAMPLES)
 	assert 0.4 <= labels[True] / len(EXAMPLES) <= 0.6
 	assert all(e.note for e in EXAMPLES)
@@ -81,13 +81,16 @@ def test_the_script_prints_the_figures_and_the_cross_validation_with_plain_pytho
 		text=True,
 		cwd=ROOT,
 	)
-	# Held out, the final set still misses the goal: the script says so, and exits 1.
-	assert run.returncode == 1, run.stdout + run.stderr
+	assert run.returncode == 0, run.stdout + run.stderr
 	assert "recall" in run.stdout and "false alarms" in run.stdout
-	assert "does NOT meet it on final (meets it on tune, holdout-2)." in run.stdout
+	assert "meets it on every set." in run.stdout
 	assert "holdout-2:" in run.stdout and "final:" in run.stdout and "tune:" in run.stdout
 	# The learned cues fitted without the emails they score: no worse than when they were learned.
-	line = next(line for line in run.stdout.splitlines() if "5-fold cross-validation over the 770" in line)
+	line = next(
+		line
+		for line in run.stdout.splitlines()
+		if f"5-fold cross-validation over the {len(EXAMPLES)} tuning emails" in line
+	)
 	recall, false_alarms = (float(x) / 100 for x in re.findall(r"([\d.]+)%", line))
 	assert recall >= CV_FLOOR[0] and false_alarms <= CV_FLOOR[1], line
 	assert "complaints_tune2.jsonl: recall" in run.stdout

@@ -11,7 +11,9 @@ with negation, questions and *elsewhere* applied), the tone, and each learned cu
 Divided by `a`, it is in the cue list's own units: each learned cue's weight is `w / a`, the tone
 weight `c / a`, and the threshold where the model's probability reaches `CONFIDENCE`. The learned
 weights are shrunk hard (L2), a cue must stand in `MIN_EMAILS` training emails, and a cue whose
-weight ends below `MIN_WEIGHT` is dropped before the last fit: stems that recur, not rare words.
+weight ends below `MIN_WEIGHT` is dropped before the last fit: stems that recur, not rare words. A
+cue against a complaint counts wherever it is found (the scorer sets aside only cues for one), so
+it is fitted that way: once its side is known, it is fitted again with every place it stands.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from humane_crm.policy.complaint_cues import HAND_CUES, LEARNED, Cue, phrase_wor
 L2 = 0.003  # per email: how hard the learned weights are pulled to zero
 MIN_EMAILS = 4  # a learned cue stands in at least this many training emails
 MIN_WEIGHT = 0.2  # smaller learned weights are dropped (in cue units)
-CONFIDENCE = 0.5  # the threshold: where the fitted probability of a complaint reaches this
+CONFIDENCE = 0.45  # the threshold: where the fitted probability of a complaint reaches this
 STEPS = 250
 SEED = 15
 # Words too common to mean anything on their own (they still count in pairs: "had to", "no one").
@@ -107,6 +109,7 @@ class Row:
 	hand: float  # the hand-written cues' sum
 	hostile: float  # -VADER compound when negative, else 0
 	present: frozenset[int]  # which candidate cues were found (and not set aside)
+	anywhere: frozenset[int]  # which were found, set aside or not (a cue against counts anywhere)
 	hand_positive: bool  # a hand-written cue with a positive weight was found
 	complaint: bool
 
@@ -118,13 +121,15 @@ def featurize(examples, phrases: list[str], hand: tuple[Cue, ...] = HAND_CUES) -
 	rows = []
 	for e in examples:
 		own = core.customer_text(e.text, e.subject)
-		found, _aside = core._find(own, probes)
+		found, aside = core._find(own, probes)
 		mood = core.sentiment(own)
+		present = frozenset(where[f.phrase] for f in found if f.kind == LEARNED)
 		rows.append(
 			Row(
 				sum(f.weight for f in found if f.kind != LEARNED),
 				-mood if mood < 0 else 0.0,
-				frozenset(where[f.phrase] for f in found if f.kind == LEARNED),
+				present,
+				present | {where[a.phrase] for a in aside if a.kind == LEARNED},
 				any(f.weight > 0 for f in found if f.kind != LEARNED),
 				e.complaint,
 			)
@@ -141,7 +146,7 @@ class Layer:
 	def value(self, row: Row, phrases: list[str]) -> tuple[float, bool]:
 		"""The score the scorer gives this email, and whether a cue of positive weight counted."""
 		weights = dict(self.cues)
-		learned = [weights[phrases[j]] for j in row.present if phrases[j] in weights]
+		learned = [w for j in row.anywhere if (w := weights.get(phrases[j], 0)) < 0 or j in row.present]
 		tone = round(row.hostile * self.sentiment_weight, 2)
 		return round(row.hand + sum(learned) + tone, 2), row.hand_positive or any(w > 0 for w in learned)
 
@@ -150,38 +155,41 @@ class Layer:
 		return positive and value >= self.threshold
 
 
-def fit(rows: list[Row], columns: list[int], l2: float | None = None, steps: int | None = None):
-	"""Logistic regression by Adam on the mean log-loss; the learned weights under L2."""
+def seen(row: Row, against: frozenset[int]) -> frozenset[int]:
+	"""The cues an email has: a cue for a complaint where it was not set aside, one `against`
+	wherever it was found."""
+	return (row.present - against) | (row.anywhere & against)
+
+
+def fit(rows: list[Row], columns: list[int], against=frozenset(), l2: float | None = None, steps=None):
+	"""Logistic regression by Adam on the mean log-loss; the learned weights under L2. Returns the
+	weights by column, and a (the hand-written cues'), c (the tone's) and b (the bias)."""
 	l2 = L2 if l2 is None else l2
 	n = len(rows)
-	w = dict.fromkeys(columns, 0.0)
-	a, c, b = 0.5, 0.5, -1.0
-	moments = {k: [0.0, 0.0] for k in (*columns, "a", "c", "b")}
+	at = {j: k for k, j in enumerate(columns, 3)}  # 0, 1, 2: a, c, b
+	has = [[at[j] for j in seen(row, against) if j in at] for row in rows]
+	p = [0.5, 0.5, -1.0] + [0.0] * len(columns)
+	m1, m2 = [0.0] * len(p), [0.0] * len(p)
 	rate, beta1, beta2 = 0.05, 0.9, 0.999
 	for step in range(1, (steps or STEPS) + 1):
-		grad = dict.fromkeys(columns, 0.0)
-		ga = gc = gb = 0.0
-		for row in rows:
-			z = b + a * row.hand + c * row.hostile + sum(w[j] for j in row.present if j in w)
+		grad = [0.0] * len(p)
+		for row, cues in zip(rows, has, strict=True):
+			z = p[2] + p[0] * row.hand + p[1] * row.hostile + sum(p[k] for k in cues)
 			g = (_sigmoid(z) - row.complaint) / n
-			ga += g * row.hand
-			gc += g * row.hostile
-			gb += g
-			for j in row.present:
-				if j in grad:
-					grad[j] += g
-		for j in columns:
-			grad[j] += l2 * w[j]
-		params = {"a": a, "c": c, "b": b, **w}
-		for key, g in (("a", ga), ("c", gc), ("b", gb), *grad.items()):
-			m = moments[key]
-			m[0] = beta1 * m[0] + (1 - beta1) * g
-			m[1] = beta2 * m[1] + (1 - beta2) * g * g
-			hat = m[0] / (1 - beta1**step), m[1] / (1 - beta2**step)
-			params[key] -= rate * hat[0] / (math.sqrt(hat[1]) + 1e-8)
-		a, c, b = max(params.pop("a"), 1e-3), max(params.pop("c"), 0.0), params.pop("b")
-		w = params
-	return w, a, c, b
+			grad[0] += g * row.hand
+			grad[1] += g * row.hostile
+			grad[2] += g
+			for k in cues:
+				grad[k] += g
+		fix1, fix2 = 1 - beta1**step, 1 - beta2**step
+		for k, g in enumerate(grad):
+			if k >= 3:
+				g += l2 * p[k]
+			m1[k] = beta1 * m1[k] + (1 - beta1) * g
+			m2[k] = beta2 * m2[k] + (1 - beta2) * g * g
+			p[k] -= rate * (m1[k] / fix1) / (math.sqrt(m2[k] / fix2) + 1e-8)
+		p[0], p[1] = max(p[0], 1e-3), max(p[1], 0.0)
+	return {j: p[k] for j, k in at.items()}, p[0], p[1], p[2]
 
 
 def _sigmoid(z: float) -> float:
@@ -189,15 +197,23 @@ def _sigmoid(z: float) -> float:
 
 
 def learn(rows: list[Row], phrases: list[str], l2: float | None = None) -> Layer:
-	"""Fit on `rows`: cues in enough emails, fitted; the small ones dropped; fitted again."""
+	"""Fit on `rows`: cues in enough emails, fitted; those that come out against a complaint
+	fitted again as counted wherever found; the small ones, and any whose side changed, dropped;
+	fitted again until every cue stays on its side."""
 	counts: dict[int, int] = {}
 	for row in rows:
-		for j in row.present:
+		for j in row.anywhere:
 			counts[j] = counts.get(j, 0) + 1
-	columns = sorted(j for j, n in counts.items() if n >= MIN_EMAILS)
-	w, a, _c, _b = fit(rows, columns, l2)
-	kept = [j for j in columns if abs(w[j] / a) >= MIN_WEIGHT]
-	w, a, c, b = fit(rows, kept, l2)
+	kept = sorted(j for j, n in counts.items() if n >= MIN_EMAILS)
+	w, a, _c, _b = fit(rows, kept, frozenset(), l2)
+	against = frozenset(j for j in kept if w[j] < 0)
+	for _round in range(5):
+		w, a, c, b = fit(rows, kept, against, l2)
+		stay = [j for j in kept if abs(w[j] / a) >= MIN_WEIGHT and (w[j] < 0) == (j in against)]
+		if stay == kept:
+			break
+		kept, against = stay, against & set(stay)
+	kept = [j for j in kept if (w[j] < 0) == (j in against)]  # on its side, as it is scored
 	cues = tuple(
 		sorted(
 			((phrases[j], round(w[j] / a, 1)) for j in kept if round(w[j] / a, 1)),

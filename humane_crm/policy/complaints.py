@@ -154,6 +154,7 @@ def score(
 	best = None
 	for language, listed in by_language.items() or {"en": []}.items():
 		found, aside = _find(own, listed)
+		aside = tuple(a for a in aside if a.kind != LEARNED)  # too many to list; they just do not count
 		total = round(sum(f.weight for f in found) + points, 2)
 		if best is None or total > best.value:
 			best = Score(
@@ -195,7 +196,8 @@ def _find(text: str, cues: list[Cue]) -> tuple[tuple[Found, ...], tuple[SetAside
 		if cue.kind != LEARNED and claimed & set(placed):
 			continue
 		why = None
-		if cue.kind in COMPLAINT_KINDS or cue.kind == LEARNED:
+		# A learned cue against a complaint ("thanks", "could you") counts wherever it stands.
+		if cue.kind in COMPLAINT_KINDS or (cue.kind == LEARNED and cue.weight > 0):
 			why = (
 				_negated(toks, start, negated_at)
 				or _asked(toks, start, questions, asking)
@@ -208,8 +210,7 @@ def _find(text: str, cues: list[Cue]) -> tuple[tuple[Found, ...], tuple[SetAside
 		if cue.kind != LEARNED:
 			claimed.update(placed)
 		if why:
-			if cue.kind != LEARNED:  # too many to list; a learned cue set aside just does not count
-				aside.setdefault(order, SetAside(cue.phrase, cue.kind, *why))
+			aside.setdefault(order, SetAside(cue.phrase, cue.kind, *why))
 		else:
 			counted[order] = (cue, placed)
 	found = tuple(
