@@ -3,7 +3,8 @@
 with them (`complaint_cues.json`).
 
 A site on a list the app shipped before (`complaint_cues_803.json`, the hand-written list before
-the learned cues, or an older one) moves to the new list the same way as before
+the learned cues; `complaint_cues_1094.json`, the first learned cues, shipped for a day; or an older
+one) moves to the new list the same way as before
 (`complaint_cues_grievance_patterns.move_to_shipped`): the learned cues are added, what an admin
 edited stays. A threshold or tone weight still at a value the app shipped becomes the new one; one
 an admin chose stays.
@@ -14,9 +15,9 @@ import frappe
 from humane_crm.patches.complaint_cues_grievance_patterns import SHIPPED, move_to_shipped
 from humane_crm.policy.complaints import DEFAULT_SENTIMENT_WEIGHT, DEFAULT_THRESHOLD
 
-SHIPPED_BEFORE = (*SHIPPED, "complaint_cues_803.json")
-# The thresholds and tone weights the app shipped before the learned cues.
-OLD_THRESHOLDS = (2.0,)
+SHIPPED_BEFORE = (*SHIPPED, "complaint_cues_803.json", "complaint_cues_1094.json")
+# The thresholds and tone weights the app shipped before.
+OLD_THRESHOLDS = (2.0, 2.5)
 OLD_SENTIMENT_WEIGHTS = (2.0, 3.0)
 
 
