@@ -211,9 +211,9 @@ def add_complaint_defaults():
 		settings.complaint_sentiment_weight = DEFAULT_SENTIMENT_WEIGHT
 	settings.complaint_threshold = settings.complaint_threshold or DEFAULT_THRESHOLD
 	settings.follow_up_days = settings.follow_up_days or DEFAULT_FOLLOW_UP_DAYS
-	settings.set(bookkeeping.COMPLAINTS, 1)
 	settings.flags.ignore_permissions = True
 	settings.save()
+	bookkeeping.mark_done(bookkeeping.COMPLAINTS)
 
 
 def add_default_cues(settings) -> None:
@@ -238,6 +238,6 @@ def add_stop_phrases():
 		for phrase, match in DEFAULT_PHRASES:
 			settings.append("stop_phrases", {"phrase": phrase, "match": match})
 	settings.stop_pause_days = settings.stop_pause_days or 365
-	settings.set(bookkeeping.STOP_PHRASES, 1)
 	settings.flags.ignore_permissions = True
 	settings.save()
+	bookkeeping.mark_done(bookkeeping.STOP_PHRASES)

@@ -20,7 +20,7 @@ from humane_crm.exceptions import (
 	ReasonRequiredError,
 )
 from humane_crm.people.identities import TIME_ZONE_FIELD
-from humane_crm.setup import layouts
+from humane_crm.setup import bookkeeping, layouts
 from humane_crm.tests.utils import (
 	AGENT,
 	OTHER_AGENT,
@@ -210,7 +210,7 @@ class TestDefaults(CadenceTestCase):
 		frappe.db.set_value(
 			"CRM Fields Layout", {"dt": "CRM Lead", "type": "Side Panel"}, "layout", json.dumps(lead_panel)
 		)
-		frappe.db.set_single_value("Humane CRM Settings", "side_panels_seeded", "")
+		bookkeeping.forget(bookkeeping.SIDE_PANELS)
 		layouts.add_time_zone_to_side_panels()
 		layouts.add_time_zone_to_side_panels()
 		self.assertEqual(side_panel("CRM Lead"), lead_panel)

@@ -213,8 +213,7 @@ class TestTemplatePermissions(HumaneTestCase):
 		super().setUp()
 		# A site as before install: Frappe's standard permissions on Email Template, nothing recorded.
 		frappe.db.delete("Custom DocPerm", {"parent": "Email Template"})
-		for field in ("template_permissions_were_standard", "template_permissions_added"):
-			frappe.db.set_single_value("Humane CRM Settings", field, None)
+		bookkeeping.forget(bookkeeping.TEMPLATE_PERMISSIONS_WERE_STANDARD, bookkeeping.TEMPLATE_PERMISSIONS)
 		frappe.clear_cache(doctype="Email Template")
 
 	def tearDown(self):
@@ -239,6 +238,30 @@ class TestTemplatePermissions(HumaneTestCase):
 		uninstall.remove_template_permissions()
 		self.assertEqual(self.roles(), set())  # Frappe's standard permissions apply again
 		self.assertFalse(frappe.has_permission("Email Template", "create", user=AGENT))
+
+	def test_a_site_whose_bookkeeping_was_in_the_settings_keeps_it(self):
+		from humane_crm.patches import bookkeeping_out_of_settings
+
+		# As the app wrote it before: hidden fields of the settings (values in tabSingles).
+		for field, value in (
+			("template_permissions_added", "Sales Manager\nSales User"),
+			("template_permissions_were_standard", "1"),
+			("default_rules_added", "0"),
+		):
+			frappe.db.sql(
+				"insert into `tabSingles` (doctype, field, value) values ('Humane CRM Settings', %s, %s)",
+				(field, value),
+			)
+		bookkeeping.forget(bookkeeping.RULES)
+		bookkeeping_out_of_settings.execute()
+		self.assertEqual(
+			bookkeeping.recorded(bookkeeping.TEMPLATE_PERMISSIONS), ["Sales Manager", "Sales User"]
+		)
+		self.assertTrue(bookkeeping.done(bookkeeping.TEMPLATE_PERMISSIONS_WERE_STANDARD))
+		self.assertFalse(bookkeeping.done(bookkeeping.RULES))  # "0" is not done
+		self.assertFalse(
+			frappe.db.exists("Singles", {"doctype": "Humane CRM Settings", "field": "default_rules_added"})
+		)
 
 	def test_an_admins_own_permission_rows_survive_uninstall(self):
 		from frappe.permissions import add_permission
