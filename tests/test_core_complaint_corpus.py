@@ -17,10 +17,14 @@ from humane_crm.policy.complaints import DEFAULT_CUES
 ROOT = Path(__file__).resolve().parents[1]
 EVERYTHING = corpus.load()
 EXAMPLES = corpus.load_tuning()
-HELD_OUT = {split: [e for e in EVERYTHING if e.split == split] for split in ("holdout-2", "final")}
+HELD_OUT = {
+	split: [e for e in EVERYTHING if e.split == split] for split in ("holdout-2", "final", "final-2")
+}
 # The held-out figures when each set was scored with the defaults it is tested against: the
 # learned cues (before them, by the hand-written list alone: 36/44 and 3/44, 7/16 and 1/16).
-FLOORS = {"holdout-2": (40 / 44, 1 / 44), "final": (15 / 16, 1 / 16)}
+# final-2: written blind (by someone who never saw the cues or the corpus) and scored once, with the
+# learned cues as shipped: its false alarms are above the goal (README).
+FLOORS = {"holdout-2": (40 / 44, 1 / 44), "final": (15 / 16, 1 / 16), "final-2": (55 / 60, 8 / 60)}
 # 5-fold cross-validation of the learned cues over the tuning emails, when they were learned.
 CV_FLOOR = (0.89, 0.09)
 
@@ -37,7 +41,7 @@ def test_the_corpus_is_big_balanced_and_varied():
 	]
 	assert len(quoted) >= 15
 	assert {e.split for e in EXAMPLES} == {"tune"}
-	assert {e.split for e in EVERYTHING} == {"tune", "holdout-2", "final"}
+	assert {e.split for e in EVERYTHING} == {"tune", "holdout-2", "final", "final-2"}
 	assert {e for e in EVERYTHING if e.split == "tune"} == set(
 		EXAMPLES
 	), "a tuning email outside the tuning files"
@@ -81,9 +85,10 @@ def test_the_script_prints_the_figures_and_the_cross_validation_with_plain_pytho
 		text=True,
 		cwd=ROOT,
 	)
-	assert run.returncode == 0, run.stdout + run.stderr
+	# It exits 1 while any set misses the goal: the blind set's false alarms do (README).
+	assert run.returncode == 1, run.stdout + run.stderr
 	assert "recall" in run.stdout and "false alarms" in run.stdout
-	assert "meets it on every set." in run.stdout
+	assert "does NOT meet it on final-2 (" in run.stdout
 	assert "holdout-2:" in run.stdout and "final:" in run.stdout and "tune:" in run.stdout
 	# The learned cues fitted without the emails they score: no worse than when they were learned.
 	line = next(

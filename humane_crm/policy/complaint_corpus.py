@@ -7,7 +7,9 @@ optionally `"subject"` and `"split"`. `tests/corpus/` holds one file per split:
 `complaints.jsonl` and `complaints_tune2.jsonl` ("tune": what the defaults were chosen on and the
 learned cues fitted on), `complaints_holdout2.jsonl`
 ("holdout-2": written before the grievance patterns, never tuned on) and
-`complaints_final.jsonl` ("final": written after the last change, never tuned on).
+`complaints_final.jsonl` ("final": written after the last change, never tuned on) and
+`complaints_final2.jsonl` ("final-2": written blind, by someone who saw neither the cues nor the
+corpus, and scored once with the learned cues as shipped).
 """
 
 from __future__ import annotations
