@@ -45,7 +45,7 @@ def naive(value: datetime | None) -> datetime | None:
 
 def user_zone(user: str | None = None) -> ZoneInfo:
 	"""The zone a user reads times in: their own setting, else the site's (read once per request)."""
-	user = user or frappe.session.user
+	user = user or frappe.local.session.user  # (not the `frappe.session` proxy: asked per refusal)
 	cache = frappe.local.cache.setdefault("humane_crm_user_zone", {})
 	if user not in cache:
 		zone = frappe.db.get_value("User", user, "time_zone") if user != "Guest" else None
