@@ -365,9 +365,14 @@ def ledger_growth(args, keys: list[str]) -> None:
 		b = statistics.median(r["p50"] for r in last[label])
 		c = statistics.median(r["p99"] for r in first[label])
 		d = statistics.median(r["p99"] for r in last[label])
+		# The host's speed at each end (the probe), so that a slower minute is not read as growth.
+		speed = statistics.median(r["probe"] for r in last[label]) / statistics.median(
+			r["probe"] for r in first[label]
+		)
 		print(
 			f"  flat? {label}: p50 {b / a:.2f}x, p99 {d / c:.2f}x from {sizes[0]:,} to {sizes[-1]:,} "
-			"attempts (goal ≤ 1.5x)"
+			f"attempts (goal ≤ 1.5x); the host was {speed:.2f}x as slow at the end (probe): per probe "
+			f"p50 {b / a / speed:.2f}x, p99 {d / c / speed:.2f}x"
 		)
 	hot_person(keys, now, args)
 	explain(keys[0])
@@ -410,7 +415,13 @@ def latency(keys: list[str], args, people=None) -> dict:
 					frappe.db.rollback()
 			rows = (rows_read() - before - idle) / args.samples
 			out[label].append(
-				{"p50": statistics.median(times), "p99": p99(times), "rows": rows, "load": load()}
+				{
+					"p50": statistics.median(times),
+					"p99": p99(times),
+					"rows": rows,
+					"load": load(),
+					"probe": probe(),
+				}
 			)
 	return out
 
@@ -421,8 +432,33 @@ def print_latency(size, figures, who="random people") -> None:
 			f"  decision ({label:<9}) at {size:>10,} attempts, {who}: p50 "
 			f"{spread([r['p50'] for r in runs])} ms (goal ≤ 1), p99 {spread([r['p99'] for r in runs])} ms "
 			f"(goal ≤ 3); {spread([r['rows'] for r in runs], '{:.1f}')} rows read per decision; "
+			f"host probe {spread([r['probe'] for r in runs], '{:.0f}')} µs; "
 			f"runs at {', '.join(r['load'] for r in runs)}"
 		)
+
+
+def probe(n: int = 2_000) -> float:
+	"""The host's speed now: the core deciding one fixed person (three touches this week, two rules)
+	n times, in µs per decision, pure Python. A shared machine's CPUs change speed from minute to
+	minute (another tenant, a neighbour's build); a latency taken beside this probe can be compared
+	with one taken minutes later on the same host: latency ÷ probe."""
+	from datetime import datetime
+	from datetime import time as clock_time
+	from zoneinfo import ZoneInfo
+
+	from humane_crm.policy import decision as core
+	from humane_crm.policy.cadence import Attempt, Rule
+
+	now = datetime(2026, 11, 24, 15, 0, tzinfo=ZoneInfo("UTC"))
+	rules = (
+		Rule("Three a week", max_attempts=3, window=timedelta(days=7)),
+		Rule("Daytime", allowed_from=clock_time(8), allowed_to=clock_time(21)),
+	)
+	attempts = tuple(Attempt(now - timedelta(days=d), "Email", "a@x", "LEAD-1", f"r{d}") for d in (1, 3, 5))
+	started = time.perf_counter()
+	for _ in range(n):
+		core.decide("Email", (), now, rules=rules, attempts=attempts, zone=ZoneInfo("America/New_York"))
+	return (time.perf_counter() - started) / n * 1e6
 
 
 def hot_person(keys: list[str], now, args) -> None:
