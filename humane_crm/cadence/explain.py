@@ -156,6 +156,16 @@ def attempt_line(a) -> str:
 
 
 def allowed_hours(facts: dict) -> str:
+	"""When a quiet-hours rule allows contact (the same few rules for every refusal of a batch:
+	remembered for the request)."""
+	memo = frappe.local.cache.setdefault("humane_crm_allowed_hours", {})
+	key = (frappe.local.lang, frozenset(facts["weekdays"]), facts["from"], facts["to"])
+	if key not in memo:
+		memo[key] = _allowed_hours(facts)
+	return memo[key]
+
+
+def _allowed_hours(facts: dict) -> str:
 	days = facts["weekdays"]
 	names = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
 	day_text = _("every day") if len(days) == 7 else ", ".join(names[d] for d in sorted(days))
@@ -167,11 +177,11 @@ def allowed_hours(facts: dict) -> str:
 
 
 def zone_source_sentence(source: str) -> str:
-	return {
-		"record": _("from the record"),
-		"phone": _("from their phone number"),
-		"site": _("the site's; set the record's Time Zone if theirs differs"),
-	}[source]
+	if source == "record":
+		return _("from the record")
+	if source == "phone":
+		return _("from their phone number")
+	return _("the site's; set the record's Time Zone if theirs differs")
 
 
 def reasons(verdict: Verdict) -> list[dict]:
