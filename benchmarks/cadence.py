@@ -46,7 +46,7 @@ def main():
 	parser.add_argument("--persons", type=int, default=PERSONS)
 	parser.add_argument("--attempts", type=int, default=ATTEMPTS)
 	parser.add_argument("--samples", type=int, default=1000, help="decisions per run and ledger size")
-	parser.add_argument("--pairs", type=int, default=30, help="interleaved app/stock sends per run and case")
+	parser.add_argument("--pairs", type=int, default=100, help="interleaved app/stock sends per run and case")
 	parser.add_argument("--runs", type=int, default=3)
 	parser.add_argument("--only", choices=("all", "email", "batch", "senders"), default="all")
 	parser.add_argument(
