@@ -147,17 +147,10 @@ class TestNotificationsAreHeld(HeldTestCase):
 
 class TestOtherAutomatedSends(HeldTestCase):
 	def test_an_administrator_session_is_not_a_person(self):
-		from frappe.core.doctype.communication.email import make
-
 		lead = self.agent_lead()
 		with self.assertRaises(MessageHeld) as refused:
-			make(
-				doctype="CRM Lead",
-				name=lead.name,
-				recipients=lead.email,
-				subject="Our news",
-				content="<p>News from the shop.</p>",
-				send_email=1,
+			send_email(
+				"CRM Lead", lead.name, lead.email, "<p>News from the shop.</p>", subject="Our news", send=1
 			)
 		self.assertIn("Held for a human", str(refused.exception))
 		[message] = held_for(lead)

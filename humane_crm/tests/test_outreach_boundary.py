@@ -9,7 +9,14 @@ import frappe
 from frappe.core.doctype.communication.email import make
 
 from humane_crm.exceptions import DoNotContactError
-from humane_crm.tests.utils import IntegrationTestCase, make_lead, make_lead_card, make_user, set_preference
+from humane_crm.tests.utils import (
+	IntegrationTestCase,
+	make_lead,
+	make_lead_card,
+	make_user,
+	send_email,
+	set_preference,
+)
 
 AGENT = "door.agent@example.com"
 ADMIN_HUMAN = "sys.admin.person@example.com"  # a person with System Manager, not the Administrator
@@ -173,14 +180,7 @@ class TestOnlyCRMOutreach(IntegrationTestCase):
 		).insert(ignore_permissions=True)
 		frappe.set_user(AGENT)
 		with self.assertRaises(DoNotContactError):
-			make(
-				doctype="CRM Lead",
-				name=self.lead.name,
-				recipients=self.email,
-				subject="Hello",
-				content="Sara, a quick hello.",
-				send_email=False,
-			)
+			send_email("CRM Lead", self.lead.name, self.email, "Sara, a quick hello.", subject="Hello")
 
 	def test_mail_about_other_records_to_people_outside_crm_is_untouched(self):
 		outsider = new_email("tenant")
@@ -193,14 +193,7 @@ class TestOnlyCRMOutreach(IntegrationTestCase):
 			reference_name=self.todo.name,
 		)
 		frappe.set_user(ADMIN_HUMAN)
-		make(
-			doctype="ToDo",
-			name=self.todo.name,
-			recipients=outsider,
-			subject="Your lease",
-			content="A reminder.",
-			send_email=True,
-		)
+		send_email("ToDo", self.todo.name, outsider, "A reminder.", subject="Your lease", send=True)
 		self.assertEqual(queued_to(outsider), 2)
 		self.assertFalse(frappe.db.exists("Held Message", {"recipients": ("like", f"%{outsider}%")}))
 		self.assertFalse(frappe.db.exists("Contact Preference Key", {"identity": outsider}))
@@ -208,14 +201,7 @@ class TestOnlyCRMOutreach(IntegrationTestCase):
 	def test_mail_about_another_record_to_a_crm_person_is_still_governed(self):
 		frappe.set_user(ADMIN_HUMAN)
 		with self.assertRaises(DoNotContactError):
-			make(
-				doctype="ToDo",
-				name=self.todo.name,
-				recipients=self.email,
-				subject="Your lease",
-				content="A reminder.",
-				send_email=True,
-			)
+			send_email("ToDo", self.todo.name, self.email, "A reminder.", subject="Your lease", send=True)
 
 	def test_the_ledger_never_stops_a_communication_being_deleted(self):
 		frappe.set_user("Administrator")
@@ -285,13 +271,12 @@ class TestCountThePersonNotTheRecord(IntegrationTestCase):
 		answer = api.check_contact("Contact", self.contact)
 		self.assertEqual(answer["outcome"], "block", answer)
 		with self.assertRaises(ContactLimitError):
-			make(
-				doctype="Contact",
-				name=self.contact,
-				recipients=self.email,
+			send_email(
+				"Contact",
+				self.contact,
+				self.email,
+				"Tomas, one more thing about the quote.",
 				subject="One more thing",
-				content="Tomas, one more thing about the quote.",
-				send_email=False,
 			)
 
 	def test_a_rule_for_deals_in_a_status_speaks_when_the_email_is_filed_on_the_lead(self):
@@ -316,13 +301,12 @@ class TestCountThePersonNotTheRecord(IntegrationTestCase):
 		self.touch(self.deals[1], 2)
 		frappe.set_user(AGENT)
 		with self.assertRaises(ContactLimitError) as refused:
-			make(
-				doctype="CRM Lead",
-				name=self.lead.name,
-				recipients=self.email,
+			send_email(
+				"CRM Lead",
+				self.lead.name,
+				self.email,
+				"Tomas, checking in about the quote.",
 				subject="Checking in",
-				content="Tomas, checking in about the quote.",
-				send_email=False,
 			)
 		self.assertIn("Negotiating: one touch a week", str(refused.exception))
 
@@ -348,14 +332,7 @@ class TestGuardrailCachesFailClosed(IntegrationTestCase):
 
 	def send(self, content: str):
 		frappe.set_user(AGENT)
-		return make(
-			doctype="CRM Lead",
-			name=self.lead.name,
-			recipients=self.email,
-			subject="Spring",
-			content=content,
-			send_email=False,
-		)
+		return send_email("CRM Lead", self.lead.name, self.email, content, subject="Spring")
 
 	def test_a_template_written_behind_the_apps_back_is_still_known(self):
 		from frappe.utils import now_datetime
@@ -428,14 +405,7 @@ class TestNobodyFlooded(IntegrationTestCase):
 		for _ in range(times):
 			frappe.set_user(AGENT)
 			with self.assertRaises(DoNotContactError):
-				make(
-					doctype="CRM Lead",
-					name=self.lead.name,
-					recipients=self.email,
-					subject="Still interested?",
-					content=content,
-					send_email=False,
-				)
+				send_email("CRM Lead", self.lead.name, self.email, content, subject="Still interested?")
 			frappe.db.rollback()  # what Frappe does with a refused request
 
 	def test_the_same_draft_refused_again_and_again_is_one_draft_and_one_notification(self):
@@ -508,13 +478,13 @@ class TestNothingLost(IntegrationTestCase):
 		)
 		frappe.set_user(AGENT)
 		with self.assertRaises(UnfilledPlaceholderError):
-			make(
-				doctype="CRM Lead",
-				name=self.lead.name,
-				recipients=self.email,
+			send_email(
+				"CRM Lead",
+				self.lead.name,
+				self.email,
+				"Hi {{ first_name }}, your quote is attached.",
 				subject="Your quote",
-				content="Hi {{ first_name }}, your quote is attached.",
-				send_email=True,
+				send=True,
 				print_format=card.name,
 				print_letterhead=False,
 			)
@@ -540,13 +510,13 @@ class TestNothingLost(IntegrationTestCase):
 		from humane_crm.exceptions import MessageHeld
 
 		with self.assertRaises(MessageHeld):  # the Administrator session is nobody: held
-			make(
-				doctype="CRM Lead",
-				name=self.lead.name,
-				recipients=self.email,
+			send_email(
+				"CRM Lead",
+				self.lead.name,
+				self.email,
+				"Lia, the spring collection is in.",
 				subject="Our news",
-				content="Lia, the spring collection is in.",
-				send_email=True,
+				send=True,
 			)
 		frappe.set_user(AGENT)
 		released = self.held()

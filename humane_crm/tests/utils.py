@@ -113,20 +113,28 @@ def set_preference(doctype: str, name: str, status: str, **kwargs) -> dict:
 
 
 def send_email(
-	doctype: str, name: str, recipients: str, content: str = "Hello, following up on your enquiry."
+	doctype: str,
+	name: str,
+	recipients: str,
+	content: str = "Hello, following up on your enquiry.",
+	subject: str = "Your enquiry",
+	send: bool = False,
+	**more,
 ):
-	"""Send an email the way CRM's email composer does."""
+	"""Send an email the way CRM's email composer does (`send`: queue it for the mail server too;
+	`more`: any other argument of Frappe's `email.make`, e.g. a print format)."""
 	from frappe.core.doctype.communication.email import make
 
 	return make(
 		doctype=doctype,
 		name=name,
-		subject="Your enquiry",
+		subject=subject,
 		content=content,
 		recipients=recipients,
-		send_email=False,
+		send_email=send,
 		communication_medium="Email",
 		sent_or_received="Sent",
+		**more,
 	)
 
 
