@@ -136,15 +136,19 @@ def _row(doctype: str, name: str, fields: tuple[str, ...], addresses: tuple | No
 		meta = frappe.get_meta(doctype)
 		cache[doctype] = ", ".join(f"`{f}`" for f in fields if meta.has_field(f))
 	values = {"name": name, "doctype": doctype}
+	keys = keys_of(addresses) if addresses is not None else frozenset()
 	if addresses is not None:
-		values.update(addresses=addresses, keys=tuple(keys_of(addresses)) or ("",))
+		values.update(addresses=addresses, keys=tuple(keys) or ("",))
 	rows = frappe.db.sql(
 		f"select {cache[doctype]}{_SEND_FACTS if addresses is not None else ''} "
 		f"from `tab{doctype}` where name = %(name)s",
 		values,
 		as_dict=True,
 	)
-	return rows[0] if rows else None
+	if not rows:
+		return None
+	rows[0].humane_looked_up = keys  # the recipients' keys the holders were read for
+	return rows[0]
 
 
 def _send_facts(row: frappe._dict, addresses: tuple | None) -> dict:
@@ -154,7 +158,7 @@ def _send_facts(row: frappe._dict, addresses: tuple | None) -> dict:
 		"send": SendFacts(
 			tuple((row.humane_open_complaints or "").splitlines()),
 			frozenset((row.humane_colleagues or "").splitlines()),
-			keys_of(addresses),
+			row.humane_looked_up,
 			dict(line.split(" ", 1) for line in (row.humane_holders or "").splitlines()),
 		)
 	}
