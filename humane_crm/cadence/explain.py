@@ -6,16 +6,14 @@ is HTML-escaped as it goes in: these sentences are shown as HTML on the desk and
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import frappe
-from frappe.utils import escape_html as _escape_html
 from frappe.utils import get_fullname as _fullname
 
 from humane_crm.cadence.facts import PersonVerdict, Verdict
 from humane_crm.policy import cadence
 from humane_crm.policy import decision as core
 from humane_crm.utils import clock
+from humane_crm.utils.escape import escape_html
 
 
 def _(msg: str, context: str | None = None) -> str:
@@ -26,11 +24,6 @@ def _(msg: str, context: str | None = None) -> str:
 	if key not in memo:
 		memo[key] = frappe._(msg, context=context)
 	return memo[key]
-
-
-# Escaping is a pure function of the text, and a batch's refusals escape the same few names, rule
-# names and records thousands of times.
-escape_html = lru_cache(maxsize=4096)(_escape_html)
 
 
 def get_fullname(user: str | None) -> str:
@@ -253,12 +246,26 @@ def next_contact(verdict: Verdict) -> str:
 		return _(
 			"No contact is allowed until the person, or a manager on their behalf, changes their preference."
 		)
-	at = verdict.decision.next_allowed_at
 	person = next((p for p in verdict.people if not p.decision.allowed), None)
-	if person and person.zone and person.zone.key != clock.user_zone().key:
-		theirs = f"{at.astimezone(person.zone).strftime('%a %Y-%m-%d %H:%M')} ({person.zone.key})"
-		return _("Next contact allowed {0} their time; {1} yours.").format(theirs, when_for_user(at))
-	return _("Next contact allowed {0}.").format(when_for_user(at))
+	return _next_at(verdict.decision.next_allowed_at, person.zone if person else None)
+
+
+def _next_at(at, theirs) -> str:
+	"""When contact is allowed next, in the reader's zone and, when it differs, the person's (a
+	batch refused at night says the same few sentences ten thousand times: remembered for the
+	request)."""
+	yours = clock.user_zone()
+	memo = frappe.local.cache.setdefault("humane_crm_next_at", {})
+	key = (frappe.local.lang, at, theirs, yours)
+	if key not in memo:
+		if theirs and theirs.key != yours.key:
+			their_time = f"{at.astimezone(theirs).strftime('%a %Y-%m-%d %H:%M')} ({theirs.key})"
+			memo[key] = _("Next contact allowed {0} their time; {1} yours.").format(
+				their_time, when_for_user(at)
+			)
+		else:
+			memo[key] = _("Next contact allowed {0}.").format(when_for_user(at))
+	return memo[key]
 
 
 def headline(verdict: Verdict, who: str) -> str:

@@ -14,9 +14,9 @@ import json
 
 import frappe
 from frappe import _
-from frappe.utils import escape_html
 
 from humane_crm.exceptions import InvalidInputError
+from humane_crm.utils.escape import escape_html
 
 SHOWN_CHARS = 80  # of a caller's value, repeated in a message
 
