@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from humane_crm.policy import cadence
@@ -139,7 +140,7 @@ def decide(
 		raise ValueError(f"unknown channel {channel!r}; expected one of {', '.join(CHANNELS)}")
 	zone = zone or ZoneInfo("UTC")
 	on = tuple(records) if records else ((doctype, status),)
-	applicable = tuple(r for r in rules if r.applies_to_any(channel, on))
+	applicable = _applicable(tuple(rules), channel, on)
 	preferences = sorted(preferences, key=lambda p: p.name)
 	attempts = cadence.in_order(attempts)  # once: `evaluate` runs per rule, and again per instant
 
@@ -175,6 +176,13 @@ def decide(
 	outcome = max((r.outcome for r in reasons), key=_SEVERITY.__getitem__, default=ALLOW)
 	next_at = next_allowed(lambda at: evaluate(at, False), now) if outcome == BLOCK else None
 	return Decision(outcome, tuple(reasons), next_at)
+
+
+@lru_cache(maxsize=1024)
+def _applicable(rules: tuple[Rule, ...], channel: str, records: tuple) -> tuple[Rule, ...]:
+	"""The rules that speak for a person with these records (a mass check asks the same for each
+	of ten thousand people)."""
+	return tuple(r for r in rules if r.applies_to_any(channel, records))
 
 
 def rule_reason(v: cadence.Violation, with_pass: bool, roles: frozenset[str]) -> Reason:
