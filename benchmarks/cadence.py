@@ -518,6 +518,7 @@ def batches(args, keys: list[str]) -> None:
 	with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
 		json.dump(recipients, f)
 	check_contacts(recipients, "Email")  # warm: MariaDB's buffer pool, the rule and zone caches
+	worker(args, "batch", f.name, args.site)  # (not counted: writes the bytecode a bench's workers have)
 	figures = {}
 	for when in ("daytime", "23:00"):
 		zone = use_night_zone() if when == "23:00" else use_daytime_zone()
@@ -536,7 +537,8 @@ def batches(args, keys: list[str]) -> None:
 		print(
 			f"check_contacts, {len(recipients):,} recipients, {when} ({zone}; {refused:,} refused): warm "
 			f"{spread(warm, '{:.3f}')} s (median of 5 calls per run), fresh process "
-			f"{spread(fresh, '{:.3f}')} s (goal ≤ 0.5 s); runs at {', '.join(loads)}"
+			f"{spread(fresh, '{:.3f}')} s (goal {'≤ 0.5 s' if when == 'daytime' else '≤ 2× the daytime case'}); "
+			f"runs at {', '.join(loads)}"
 		)
 	use_daytime_zone()
 	ratio = statistics.median(figures["23:00"]) / statistics.median(figures["daytime"])
@@ -581,12 +583,17 @@ def batch_worker(args) -> None:
 
 
 def worker(args, kind: str, arg: str, site: str) -> float:
-	"""Run this script as a worker in a new process; its last line of output, as a number."""
+	"""Run this script as a worker in a new process; its last line of output, as a number. The
+	worker may write bytecode, as a bench's workers do: with PYTHONDONTWRITEBYTECODE (set in some
+	shells and containers) every fresh process compiled each module it imported from source, and
+	the "fresh process" figure measured the compiler."""
+	env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 	out = subprocess.run(
 		[sys.executable, __file__, "--site", site, "--throwaway", "--worker", kind, "--worker-arg", arg],
 		capture_output=True,
 		text=True,
 		check=True,
+		env=env,
 	).stdout
 	return float(out.strip().splitlines()[-1])
 
