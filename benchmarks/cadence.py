@@ -493,13 +493,9 @@ def explain(key: str) -> None:
 	from humane_crm.utils import clock
 
 	since = clock.naive(clock.now() - timedelta(days=8))
-	person = frappe.db.get_value("Contact Preference Key", {"identity": key}, "parent")
-	rows = frappe.db.sql(
-		"analyze " + query.LEDGER_QUERY,
-		{"persons": (person,), "since": since},
-		as_dict=True,
-	)
-	print(f"ANALYZE of a check's ledger read ({key}):")
+	statement, values = query.few_statement([key], since)
+	rows = frappe.db.sql("analyze " + statement, values, as_dict=True)
+	print(f"ANALYZE of a check's one statement ({key}: who holds the key, with their ledger):")
 	for r in rows:
 		print(
 			f"  {r.select_type} {r.table}: type {r.type}, key {r.key}, key_len {r.key_len}, rows {r.rows}, "
