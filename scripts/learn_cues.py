@@ -3,13 +3,14 @@
 
 	python scripts/learn_cues.py [--check]
 
-Reads only the tuning files of tests/corpus/ (split "tune": complaints.jsonl and
-complaints_tune2.jsonl; the held-out sets are never read), fits the learned cues with the
+Reads only the tuning files of tests/corpus/ (split "tune": complaints.jsonl, complaints_tune2.jsonl,
+complaints_tune_final2.jsonl — the blind set final-2, tuned on once scored — and
+complaints_tune3.jsonl; the held-out sets are never read), fits the learned cues with the
 hand-written ones and the tone (humane_crm/policy/complaint_learning.py: a plain logistic
 regression, deterministic), and rewrites the `learned` part of
 humane_crm/policy/complaint_cues.json: the cues and weights, the threshold and the tone weight
-chosen with them. The hand-written groups are left as they are. `--check` writes nothing and exits
-1 when the shipped file is not what the tuning files give. Then run scripts/complaint_corpus.py.
+chosen with them (and a warm tone's share of it). The hand-written groups are left as they are.
+`--check` writes nothing and exits 1 when the shipped file is not what the tuning files give. Then run scripts/complaint_corpus.py.
 """
 
 import argparse
@@ -47,6 +48,7 @@ def learned_part() -> dict:
 		},
 		"threshold": layer.threshold,
 		"sentiment_weight": layer.sentiment_weight,
+		"warm_share": layer.warm_share,
 		"cues": [[phrase, weight] for phrase, weight in layer.cues],
 	}
 
@@ -67,7 +69,8 @@ def main() -> int:
 	print(
 		f"{len(cues)} learned cues ({sum(w > 0 for _p, w in cues)} for a complaint, "
 		f"{sum(w < 0 for _p, w in cues)} against) from {part['trained_on']['emails']} emails; "
-		f"threshold {part['threshold']:g}, tone weight {part['sentiment_weight']:g} -> {DATA_FILE.name}"
+		f"threshold {part['threshold']:g}, tone weight {part['sentiment_weight']:g} "
+		f"(a warm tone {part['warm_share']:g} of it) -> {DATA_FILE.name}"
 	)
 	return 0
 

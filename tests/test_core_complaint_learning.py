@@ -15,6 +15,7 @@ from humane_crm.policy.complaints import (
 	DEFAULT_SENTIMENT_WEIGHT,
 	DEFAULT_THRESHOLD,
 	LEARNED_SHOWN,
+	WARM_SHARE,
 	score,
 )
 
@@ -108,7 +109,7 @@ def test_the_learning_gives_complaint_words_weight_for_and_thanks_weight_against
 	assert weights["thank*"] < 0
 	layer_cues = [Cue(p, w, LEARNED) for p, w in first.cues]
 	for e, row in zip(TOY, rows, strict=True):
-		s = score(e.text, layer_cues, first.threshold, first.sentiment_weight)
+		s = score(e.text, layer_cues, first.threshold, first.sentiment_weight, warm_share=first.warm_share)
 		assert s.suggests_complaint == e.complaint, s.explain()
 		assert (s.value, s.suggests_complaint) == (
 			first.value(row, learning.phrases_of(TOY, ()))[0],
@@ -120,7 +121,10 @@ def test_the_fitted_model_is_the_score_the_scorer_gives():
 	examples = load_tuning()[::8]
 	phrases = [c.phrase for c in LEARNED_CUES]
 	layer = learning.Layer(
-		tuple((c.phrase, c.weight) for c in LEARNED_CUES), DEFAULT_THRESHOLD, DEFAULT_SENTIMENT_WEIGHT
+		tuple((c.phrase, c.weight) for c in LEARNED_CUES),
+		DEFAULT_THRESHOLD,
+		DEFAULT_SENTIMENT_WEIGHT,
+		WARM_SHARE,
 	)
 	for e, row in zip(examples, learning.featurize(examples, phrases), strict=True):
 		s = score(e.text, subject=e.subject)

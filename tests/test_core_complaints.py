@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 from humane_crm.policy.complaint_cues import DEFAULT_CUES, GAP, KINDS, WORD_CLASSES, Cue, phrase_words
 from humane_crm.policy.complaints import (
 	DEFAULT_THRESHOLD,
+	WARM_SHARE,
 	Item,
 	missing_items,
 	score,
@@ -58,7 +59,7 @@ def test_hard_negatives_from_the_issue_are_not_complaints():
 
 def test_a_negated_cue_is_set_aside_and_said_so():
 	s = score("I'm not disappointed at all", [("disappointed", 3, "feelings"), ("not", 0, "negation")], 1)
-	assert s.matched == () and s.value == 0
+	assert s.matched == () and s.value == s.sentiment_points <= 0  # only its warm tone
 	assert "“disappointed” (after “not”)" in s.explain()
 
 
@@ -128,13 +129,18 @@ def test_each_language_is_scored_with_its_own_words_and_the_best_speaks():
 	assert not score("Je ne veux pas de remboursement.", cues, 3, 0).suggests_complaint
 
 
-def test_a_hostile_tone_adds_and_a_warm_one_takes_nothing_away():
+def test_a_hostile_tone_adds_and_a_warm_one_takes_its_share_away():
 	cues = [("late", 1, "failure")]
 	hostile = score("It is late again and I am angry and disgusted, this is awful.", cues, 3, 2)
-	warm = score("It is late, no worries, lovely to hear from you, thanks so much!", cues, 3, 2)
+	text = "It is late, no worries, lovely to hear from you, thanks so much!"
+	warm = score(text, cues, 3, 2)
 	assert hostile.sentiment < -0.5 and hostile.sentiment_points == round(-hostile.sentiment * 2, 2)
 	assert hostile.value == round(1 + hostile.sentiment_points, 2)
-	assert warm.sentiment > 0 and warm.sentiment_points == 0 and warm.value == 1
+	assert WARM_SHARE > 0  # fitted with the learned cues: thanks and praise are evidence too
+	assert warm.sentiment > 0 and warm.sentiment_points == round(-warm.sentiment * 2 * WARM_SHARE, 2) < 0
+	assert warm.value == round(1 + warm.sentiment_points, 2)
+	assert "sentiment +" in warm.explain() and f"({warm.sentiment_points:+g})" in warm.explain()
+	assert score(text, cues, 3, 2, warm_share=0).value == 1
 	assert score("It is late again and I am angry.", cues, 3, 0).sentiment_points == 0
 
 
@@ -238,7 +244,8 @@ def test_the_score_is_the_weights_of_what_matched_plus_the_tone(text, cues, tone
 	weights = dict(cues)
 	assert abs(s.value - round(sum(weights[p] for p in s.matched) + s.sentiment_points, 2)) < 1e-9
 	assert set(s.matched) <= set(weights)
-	assert s.sentiment_points == (round(-s.sentiment * tone, 2) if s.sentiment < 0 else 0)
+	share = 1 if s.sentiment < 0 else WARM_SHARE
+	assert s.sentiment_points == (round(-s.sentiment * tone * share, 2) or 0)
 
 
 def test_missing_items_are_the_required_unticked_ones_in_order():

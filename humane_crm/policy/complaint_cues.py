@@ -111,7 +111,9 @@ WORD_CLASSES = {
 	# Whom else a customer buys from: "our old ... #vendor" is someone else's trouble.
 	"#vendor": frozenset(
 		"vendor* provider* supplier* system* tool* crm software platform agency host* company partner* "
-		"app".split()
+		"app firm contractor* builder* installer* accountant* bookkeeper* cleaner* landlord* letting "
+		"agent* broker* insurer* bank gym clinic vet practice dentist* garage venue* caterer* "
+		"photographer* florist* courier* carrier* school nursery salon studio".split()
 	),
 }
 _DIGITS = re.compile(r"^\d+$")

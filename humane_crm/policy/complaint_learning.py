@@ -6,10 +6,11 @@ writes what it learns into `complaint_cues.json` as cues of kind *learned* — r
 and edits like any other. The model is the score itself: the hand-written cues' sum (as found,
 with negation, questions and *elsewhere* applied), the tone, and each learned cue found:
 
-	logit = a × hand cues + c × hostile tone + Σ w × learned cue found + b
+	logit = a × hand cues + c × hostile tone + d × warm tone + Σ w × learned cue found + b
 
 Divided by `a`, it is in the cue list's own units: each learned cue's weight is `w / a`, the tone
-weight `c / a`, and the threshold where the model's probability reaches `CONFIDENCE`. The learned
+weight `c / a`, a warm tone's share of it `d / c` (a warm tone takes from the score: `d` is held at
+or below zero), and the threshold where the model's probability reaches `CONFIDENCE`. The learned
 weights are shrunk hard (L2), a cue must stand in `MIN_EMAILS` training emails, and a cue whose
 weight ends below `MIN_WEIGHT` is dropped before the last fit: stems that recur, not rare words. A
 cue against a complaint counts wherever it is found (the scorer sets aside only cues for one), so
@@ -108,6 +109,7 @@ def _plain(word: str) -> bool:
 class Row:
 	hand: float  # the hand-written cues' sum
 	hostile: float  # -VADER compound when negative, else 0
+	warm: float  # VADER compound when positive, else 0
 	present: frozenset[int]  # which candidate cues were found (and not set aside)
 	anywhere: frozenset[int]  # which were found, set aside or not (a cue against counts anywhere)
 	hand_positive: bool  # a hand-written cue with a positive weight was found
@@ -128,6 +130,7 @@ def featurize(examples, phrases: list[str], hand: tuple[Cue, ...] = HAND_CUES) -
 			Row(
 				sum(f.weight for f in found if f.kind != LEARNED),
 				-mood if mood < 0 else 0.0,
+				mood if mood > 0 else 0.0,
 				present,
 				present | {where[a.phrase] for a in aside if a.kind == LEARNED},
 				any(f.weight > 0 for f in found if f.kind != LEARNED),
@@ -142,12 +145,13 @@ class Layer:
 	cues: tuple[tuple[str, float], ...]  # (phrase, weight) in cue units
 	threshold: float
 	sentiment_weight: float
+	warm_share: float = 0.0
 
 	def value(self, row: Row, phrases: list[str]) -> tuple[float, bool]:
 		"""The score the scorer gives this email, and whether a cue of positive weight counted."""
 		weights = dict(self.cues)
 		learned = [w for j in row.anywhere if (w := weights.get(phrases[j], 0)) < 0 or j in row.present]
-		tone = round(row.hostile * self.sentiment_weight, 2)
+		tone = core.tone_points(row.warm - row.hostile, self.sentiment_weight, self.warm_share)
 		return round(row.hand + sum(learned) + tone, 2), row.hand_positive or any(w > 0 for w in learned)
 
 	def suggests(self, row: Row, phrases: list[str]) -> bool:
@@ -163,33 +167,35 @@ def seen(row: Row, against: frozenset[int]) -> frozenset[int]:
 
 def fit(rows: list[Row], columns: list[int], against=frozenset(), l2: float | None = None, steps=None):
 	"""Logistic regression by Adam on the mean log-loss; the learned weights under L2. Returns the
-	weights by column, and a (the hand-written cues'), c (the tone's) and b (the bias)."""
+	weights by column, and a (the hand-written cues'), c (the hostile tone's), d (the warm tone's)
+	and b (the bias)."""
 	l2 = L2 if l2 is None else l2
 	n = len(rows)
-	at = {j: k for k, j in enumerate(columns, 3)}  # 0, 1, 2: a, c, b
+	at = {j: k for k, j in enumerate(columns, 4)}  # 0, 1, 2, 3: a, c, b, d
 	has = [[at[j] for j in seen(row, against) if j in at] for row in rows]
-	p = [0.5, 0.5, -1.0] + [0.0] * len(columns)
+	p = [0.5, 0.5, -1.0, 0.0] + [0.0] * len(columns)
 	m1, m2 = [0.0] * len(p), [0.0] * len(p)
 	rate, beta1, beta2 = 0.05, 0.9, 0.999
 	for step in range(1, (steps or STEPS) + 1):
 		grad = [0.0] * len(p)
 		for row, cues in zip(rows, has, strict=True):
-			z = p[2] + p[0] * row.hand + p[1] * row.hostile + sum(p[k] for k in cues)
+			z = p[2] + p[0] * row.hand + p[1] * row.hostile + p[3] * row.warm + sum(p[k] for k in cues)
 			g = (_sigmoid(z) - row.complaint) / n
 			grad[0] += g * row.hand
 			grad[1] += g * row.hostile
 			grad[2] += g
+			grad[3] += g * row.warm
 			for k in cues:
 				grad[k] += g
 		fix1, fix2 = 1 - beta1**step, 1 - beta2**step
 		for k, g in enumerate(grad):
-			if k >= 3:
+			if k >= 4:
 				g += l2 * p[k]
 			m1[k] = beta1 * m1[k] + (1 - beta1) * g
 			m2[k] = beta2 * m2[k] + (1 - beta2) * g * g
 			p[k] -= rate * (m1[k] / fix1) / (math.sqrt(m2[k] / fix2) + 1e-8)
-		p[0], p[1] = max(p[0], 1e-3), max(p[1], 0.0)
-	return {j: p[k] for j, k in at.items()}, p[0], p[1], p[2]
+		p[0], p[1], p[3] = max(p[0], 1e-3), max(p[1], 0.0), min(p[3], 0.0)
+	return {j: p[k] for j, k in at.items()}, p[0], p[1], p[2], p[3]
 
 
 def _sigmoid(z: float) -> float:
@@ -205,10 +211,10 @@ def learn(rows: list[Row], phrases: list[str], l2: float | None = None) -> Layer
 		for j in row.anywhere:
 			counts[j] = counts.get(j, 0) + 1
 	kept = sorted(j for j, n in counts.items() if n >= MIN_EMAILS)
-	w, a, _c, _b = fit(rows, kept, frozenset(), l2)
+	w, a, _c, _b, _d = fit(rows, kept, frozenset(), l2)
 	against = frozenset(j for j in kept if w[j] < 0)
 	for _round in range(5):
-		w, a, c, b = fit(rows, kept, against, l2)
+		w, a, c, b, d = fit(rows, kept, against, l2)
 		stay = [j for j in kept if abs(w[j] / a) >= MIN_WEIGHT and (w[j] < 0) == (j in against)]
 		if stay == kept:
 			break
@@ -221,7 +227,8 @@ def learn(rows: list[Row], phrases: list[str], l2: float | None = None) -> Layer
 		)
 	)
 	threshold = (math.log(CONFIDENCE / (1 - CONFIDENCE)) - b) / a
-	return Layer(cues, round(threshold, 1), round(c / a, 1))
+	tone = round(c / a, 1)
+	return Layer(cues, round(threshold, 1), tone, round(-d / a / tone, 2) if tone else 0.0)
 
 
 def folds(rows: list[Row], k: int = 5, seed: int = SEED) -> list[list[int]]:

@@ -36,6 +36,9 @@ from humane_crm.policy.templates import text_of
 # Chosen with the learned cues on the labelled corpus (scripts/learn_cues.py; complaint_cues.json).
 DEFAULT_THRESHOLD = float(LEARNED_LAYER.get("threshold", 2.0))
 DEFAULT_SENTIMENT_WEIGHT = float(LEARNED_LAYER.get("sentiment_weight", 3.0))
+# A warm tone takes from the score this share of what the same hostile tone adds: thanks and praise
+# are evidence of an ordinary email, fitted with the learned cues (0: a warm tone counts nothing).
+WARM_SHARE = float(LEARNED_LAYER.get("warm_share", 0.0))
 # The explanation names this many learned cues of a message, the strongest; then how many more.
 LEARNED_SHOWN = 6
 # A reply needs at least this many characters of the sender's own words beyond any template.
@@ -43,6 +46,25 @@ MIN_OWN_WORDS = 20
 # A cue with a wildcard, a choice, a word class or a gap: the explanation shows the words found.
 _PATTERN = re.compile(r"[*|#]|\.\.\.|…")
 _REPLY_SUBJECT = re.compile(r"^\s*(re|aw|sv|vs|antw|fw|fwd|wg|tr|rv|r)\s*(\[\d+\])?\s*:", re.I)
+# A greeting line: whom the email is addressed to ("Dear Hiring Manager,", "Hi Priya,", "Hello team,").
+_GREETING = re.compile(
+	r"^\s*(dear|hi|hello|hey|hiya|good morning|good afternoon|good evening|to)\b[ ,]*(.*?)[ ,:!]*$", re.I
+)
+_ADDRESSEES = frozenset("all team there everyone folks sir madam or and whom it may concern the".split())
+# A title block at the end without a sign-off: short lines of capitalised words, a phone, an address.
+_TITLE_LINE = re.compile(r"^[\w&'./@+()\- ,|]{1,60}$")
+_TITLE_WORDS = 6
+# Who is spoken to: a sentence with one of these is about us, and ends a story about someone else.
+_TO_US = frozenset("you your yours you're you've you'd you'll yourself yourselves".split())
+# An elsewhere cue that says whose story it is — the writer's own ("my mistake", "I forgot") or
+# another company's ("our current provider", "competitors") — speaks for the sentences after it too.
+_FIRST_PERSON = frozenset("i i've i'm i'd my we we've we're our me myself ourselves".split())
+# A turn in the story: what comes after it in the sentence is told again ("…, but yours").
+_CONTRAST = frozenset("but however yet".split())
+_OTHER_PARTY = frozenset(
+	"current currently previous former old present other another competitor* switching moving #vendor "
+	"friend friends neighbour neighbours colleague colleagues sister brother".split()
+)
 
 
 @dataclass(frozen=True)
@@ -128,10 +150,47 @@ def as_cues(cues: Iterable) -> list[Cue]:
 def customer_text(body: str | None, subject: str | None = None) -> str:
 	"""What the customer wrote: the subject unless it is a reply's ("Re: …", ours), and the body
 	without quoted history or signature."""
-	own = own_words(body)
+	own = _without_address(own_words(body))
 	if subject and subject.strip() and not _REPLY_SUBJECT.match(subject):
 		return f"{subject.strip()}.\n{own}"
 	return own
+
+
+def _without_address(own: str) -> str:
+	"""The own words without the greeting line ("Dear Hiring Manager,") and a title block ending
+	them without a sign-off ("Jo Park / Office Manager / Acme Ltd"): whom the email is to, and who
+	wrote it, are no part of what it says."""
+	lines = own.split("\n")
+	first = next((i for i, line in enumerate(lines) if line.strip()), None)
+	if first is not None and _is_greeting(lines[first]):
+		lines = lines[first + 1 :]
+	while lines and not lines[-1].strip():
+		lines.pop()
+	last = len(lines)
+	while last and _is_title(lines[last - 1]):
+		last -= 1
+	# One to four title lines, under words of the email's own.
+	if 0 < len(lines) - last <= 4 and any(line.strip() for line in lines[:last]):
+		lines = lines[:last]
+	return "\n".join(lines).strip()
+
+
+def _is_greeting(line: str) -> bool:
+	found = _GREETING.match(line)
+	if not found:
+		return False
+	if found.group(1).lower() == "to" and "concern" not in line.lower():
+		return False
+	words = found.group(2).split()
+	return len(words) <= 4 and all(w[0].isupper() or w.lower() in _ADDRESSEES for w in words)
+
+
+def _is_title(line: str) -> bool:
+	text = line.strip()
+	if not text or not _TITLE_LINE.match(text) or text[-1] in ".!?,":
+		return False
+	words = [w for w in re.split(r"[\s|,]+", text) if w]
+	return len(words) <= _TITLE_WORDS and all(not w[0].isalpha() or w[0].isupper() for w in words)
 
 
 def score(
@@ -140,6 +199,7 @@ def score(
 	threshold: float = DEFAULT_THRESHOLD,
 	sentiment_weight: float = DEFAULT_SENTIMENT_WEIGHT,
 	subject: str | None = None,
+	warm_share: float = WARM_SHARE,
 ) -> Score:
 	"""Score an inbound email body (HTML or plain) and its subject against `cues`.
 
@@ -150,7 +210,7 @@ def score(
 	for cue in as_cues(cues):
 		by_language.setdefault(cue.language or "en", []).append(cue)
 	mood = sentiment(own)
-	points = round(-mood * float(sentiment_weight or 0), 2) if mood < 0 else 0.0
+	points = tone_points(mood, sentiment_weight, warm_share)
 	best = None
 	for language, listed in by_language.items() or {"en": []}.items():
 		found, aside = _find(own, listed)
@@ -163,6 +223,12 @@ def score(
 	return best
 
 
+def tone_points(mood: float, sentiment_weight: float, warm_share: float = WARM_SHARE) -> float:
+	"""What the tone adds: a hostile tone `-mood x weight`; a warm one takes `mood x weight x share`."""
+	weight = float(sentiment_weight or 0)
+	return round(-mood * weight * (1 if mood < 0 else float(warm_share or 0)), 2) or 0.0
+
+
 def _find(text: str, cues: list[Cue]) -> tuple[tuple[Found, ...], tuple[SetAside, ...]]:
 	toks, questions = tokens(text)
 	at = index(toks)
@@ -172,12 +238,31 @@ def _find(text: str, cues: list[Cue]) -> tuple[tuple[Found, ...], tuple[SetAside
 
 	negated_at = {m[-1] for cue in cues if cue.kind == "negation" for m in places(cue)}
 	asking = {toks[m[0]].sentence for cue in cues if cue.kind == "question" for m in places(cue)}
-	# A sentence that says the pain is someone else's ("our current tool") speaks for its cues.
-	elsewhere = {}
+	# A sentence that says the pain is someone else's ("our current tool") speaks for its cues, up
+	# to a "but" after it ("our old supplier was late, but yours…"); one that says whose story it
+	# is, the writer's or another company's, with no "but" and not speaking to us, speaks for the
+	# sentences after it too, until one speaks to us ("your engineer…").
+	elsewhere: dict[int, tuple[str, int]] = {}  # sentence: (the cue, where its word ends)
+	to_us = {t.sentence for t in toks if t.word in _TO_US}
+	last = toks[-1].sentence if toks else 0
 	for cue in cues:
 		if cue.kind == "elsewhere":
 			for m in places(cue):
-				elsewhere.setdefault(toks[m[0]].sentence, cue.phrase)
+				sentence = toks[m[0]].sentence
+				turn = next(
+					(
+						i
+						for i in range(m[-1] + 1, len(toks))
+						if toks[i].sentence == sentence and toks[i].word in _CONTRAST
+					),
+					None,
+				)
+				elsewhere.setdefault(sentence, (cue.phrase, len(toks) if turn is None else turn))
+				if turn is None and _tells_whose(cue.phrase) and sentence not in to_us:
+					for later in range(sentence + 1, last + 1):
+						if later in to_us:
+							break
+						elsewhere.setdefault(later, (cue.phrase, len(toks)))
 
 	# Every occurrence of every cue; longer phrases claim their words first.
 	candidates = []
@@ -201,11 +286,7 @@ def _find(text: str, cues: list[Cue]) -> tuple[tuple[Found, ...], tuple[SetAside
 			why = (
 				_negated(toks, start, negated_at)
 				or _asked(toks, start, questions, asking)
-				or (
-					("elsewhere", elsewhere[toks[start].sentence])
-					if toks[start].sentence in elsewhere
-					else None
-				)
+				or _elsewhere(start, toks[start].sentence, elsewhere)
 			)
 		if cue.kind != LEARNED:
 			claimed.update(placed)
@@ -219,6 +300,23 @@ def _find(text: str, cues: list[Cue]) -> tuple[tuple[Found, ...], tuple[SetAside
 	)
 	set_aside = tuple(aside[o] for o in sorted(aside) if o not in counted)
 	return found, set_aside
+
+
+def _elsewhere(start: int, sentence: int, elsewhere: dict) -> tuple[str, str] | None:
+	"""A cue in a sentence (before any "but") that tells of someone else's pain."""
+	phrase, until = elsewhere.get(sentence, ("", -1))
+	return ("elsewhere", phrase) if start < until else None
+
+
+@cache
+def _tells_whose(phrase: str) -> bool:
+	"""An elsewhere cue in the writer's voice ("my mistake", "I forgot", "our current …") or naming
+	another company ("competitors", "switching from")."""
+	words = phrase_words(phrase)
+	if not words:
+		return False
+	first = set(words[0].split("|"))
+	return bool(first & _FIRST_PERSON) or any(part in _OTHER_PARTY for w in words for part in w.split("|"))
 
 
 def _words(toks, placed: tuple[int, ...]) -> str:
