@@ -28,16 +28,15 @@ def answers_for(recipients: list[str], channel: str, page: int = PAGE, progress=
 
 
 def _answers(given: list[str], channel: str) -> list[dict]:
-	keyed = [(r, identities.email_key(r) or identities.phone_key(r)) for r in given]
 	# An address written another way ("ana+news@", Gmail's dots) is decided with its mailbox too, as
 	# a send to it is: the check never says yes where the send would refuse.
-	persons = [frozenset({k, mailbox(k)}) for _r, k in keyed if k]
-	verdict = facts.decide_for_people(list(dict.fromkeys(persons)), channel)
+	keyed = [(r, _person(identities.email_key(r) or identities.phone_key(r))) for r in given]
+	verdict = facts.decide_for_people(list(dict.fromkeys(p for _r, p in keyed if p)), channel)
 	by_keys = {p.keys: p for p in verdict.people}
 	plain_yes = _("Contact is allowed now.")
 	out = []
-	for recipient, key in keyed:
-		if not key:
+	for recipient, keys in keyed:
+		if not keys:
 			out.append(
 				{
 					"recipient": recipient,
@@ -49,7 +48,7 @@ def _answers(given: list[str], channel: str) -> list[dict]:
 				}
 			)
 			continue
-		person = by_keys[frozenset({key, mailbox(key)})]
+		person = by_keys[keys]
 		if person.decision.outcome == core.ALLOW and not person.decision.reasons:
 			# Nothing spoke: the short answer, without building sentences nobody needs.
 			out.append(
@@ -82,6 +81,10 @@ def _answers(given: list[str], channel: str) -> list[dict]:
 			}
 		)
 	return out
+
+
+def _person(key: str | None) -> frozenset | None:
+	return frozenset({key, mailbox(key)}) if key else None
 
 
 def as_dict(verdict: facts.Verdict, doctype: str | None = None, name: str | None = None) -> dict:
