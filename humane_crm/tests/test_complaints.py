@@ -67,7 +67,7 @@ class TestSpotting(ComplaintTestCase):
 		name = self.complaint()
 		doc = frappe.get_doc("Complaint", name)
 		self.assertEqual(doc.status, "Suggested")
-		expected = core.score(FADED)
+		expected = core.score(FADED, subject="Question")  # receive_email's subject is scored too
 		self.assertEqual(doc.matched_phrases, expected.explain())
 		self.assertTrue(
 			doc.matched_phrases.startswith("money: “refund” +2; feelings: “disappointed” +2.5; learned: “")
@@ -386,6 +386,24 @@ class TestCorpusAndPatch(SettingsRestored):
 		self.assertEqual(by_phrase["our own phrase"], (4.0, "other"))
 		self.assertEqual(by_phrase["arriv*"][1], "learned")  # new to the list
 		self.assertEqual((threshold, weight), (4, 1))
+
+	def test_a_site_on_the_second_learned_list_gets_the_third_and_its_defaults(self):
+		# complaint_cues_1075.json: shipped before the former blind set and the third round of tuning
+		# emails were tuned on; "manager" alone gave way to "your|a|the manager".
+		from humane_crm.patches import complaint_cues_learned as patch
+		from humane_crm.patches.complaint_cues_grievance_patterns import shipped_before
+
+		self.use_cues(shipped_before("complaint_cues_1075.json"), weight=1.7, threshold=1.6)
+		patch.execute()
+		cues, threshold, weight = spotting.scoring_settings()
+		self.assertEqual(
+			[(p, float(w), k) for p, w, k, _l in cues],
+			[(c.phrase, float(c.weight), c.kind) for c in core.DEFAULT_CUES],
+		)
+		self.assertEqual((threshold, weight), (core.DEFAULT_THRESHOLD, core.DEFAULT_SENTIMENT_WEIGHT))
+		phrases = {p for p, _w, _k, _l in cues}
+		self.assertIn("your|a|the manager", phrases)
+		self.assertNotIn("manager", phrases)
 
 	def use_cues(self, cues, weight, threshold=None):
 		settings = frappe.get_single("Humane CRM Settings")
