@@ -5,7 +5,8 @@
 
 Prints recall (complaints suggested) and the false-alarm rate (other emails suggested) at the
 threshold, per split (tune: what the defaults were chosen on, the former blind set final-2
-included; holdout-2 and final: written before and after the last change, never tuned on), a table over other thresholds, and every missed or
+included; holdout-2 and final: written before and after the last change, never tuned on; final-3:
+written blind and scored once), a table over other thresholds, and every missed or
 wrongly flagged email with its one-line explanation; then a 5-fold cross-validation of the learned
 cues over the tuning emails (each fold scored by cues fitted on the others). Plain Python: it imports only the pure core
 (and vaderSentiment). To measure a site's own cue list, run

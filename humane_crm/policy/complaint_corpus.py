@@ -8,8 +8,9 @@ optionally `"subject"` and `"split"`. `tests/corpus/` holds one file per split:
 `complaints_tune3.jsonl` ("tune": what the defaults were chosen on and the learned cues fitted on;
 `complaints_tune_final2.jsonl` was "final-2", written blind by someone who saw neither the cues nor
 the corpus and scored once, then tuned on once its misses were known), `complaints_holdout2.jsonl`
-("holdout-2": written before the grievance patterns, never tuned on) and `complaints_final.jsonl`
-("final": written after the last change, never tuned on).
+("holdout-2": written before the grievance patterns, never tuned on), `complaints_final.jsonl`
+("final": written after the last change, never tuned on) and `complaints_final3.jsonl` ("final-3":
+written blind, like final-2, after the last change, and scored once).
 """
 
 from __future__ import annotations
