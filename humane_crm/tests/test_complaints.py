@@ -356,13 +356,7 @@ class TestCorpusAndPatch(SettingsRestored):
 		self.use_cues(shipped_before("complaint_cues_803.json"), weight=3, threshold=2)
 		receive_email("CRM Lead", self.lead.name, self.email, PLAIN_FACTS)
 		self.assertFalse(frappe.db.exists("Complaint", {"reference_name": self.lead.name}))
-		patch.execute()
-		cues, threshold, weight = spotting.scoring_settings()
-		self.assertEqual(
-			[(p, float(w), k) for p, w, k, _l in cues],
-			[(c.phrase, float(c.weight), c.kind) for c in core.DEFAULT_CUES],
-		)
-		self.assertEqual((threshold, weight), (core.DEFAULT_THRESHOLD, core.DEFAULT_SENTIMENT_WEIGHT))
+		self.migrated_to_the_shipped_list(patch)
 		kinds = frappe.get_all(
 			"Humane CRM Complaint Phrase", {"parent": "Humane CRM Settings"}, pluck="kind", distinct=True
 		)
@@ -394,6 +388,13 @@ class TestCorpusAndPatch(SettingsRestored):
 		from humane_crm.patches.complaint_cues_grievance_patterns import shipped_before
 
 		self.use_cues(shipped_before("complaint_cues_1075.json"), weight=1.7, threshold=1.6)
+		cues = self.migrated_to_the_shipped_list(patch)
+		phrases = {p for p, _w, _k, _l in cues}
+		self.assertIn("your|a|the manager", phrases)
+		self.assertNotIn("manager", phrases)
+
+	def migrated_to_the_shipped_list(self, patch):
+		"""Run the patch; the site's cues, threshold and tone weight are then the shipped ones."""
 		patch.execute()
 		cues, threshold, weight = spotting.scoring_settings()
 		self.assertEqual(
@@ -401,9 +402,7 @@ class TestCorpusAndPatch(SettingsRestored):
 			[(c.phrase, float(c.weight), c.kind) for c in core.DEFAULT_CUES],
 		)
 		self.assertEqual((threshold, weight), (core.DEFAULT_THRESHOLD, core.DEFAULT_SENTIMENT_WEIGHT))
-		phrases = {p for p, _w, _k, _l in cues}
-		self.assertIn("your|a|the manager", phrases)
-		self.assertNotIn("manager", phrases)
+		return cues
 
 	def use_cues(self, cues, weight, threshold=None):
 		settings = frappe.get_single("Humane CRM Settings")
