@@ -4,6 +4,9 @@
 		--smtp-port 2525 --credentials BENCH/.humane-credentials [--demo]
 
 - the setup wizard counted as done (country, time zone, language), so /app and /crm open straight away
+- with --zone-in-contact-hours, the site's time zone set to one where it is now late morning to
+  early afternoon on a Monday to Saturday (the default rules allow contact 08:00-21:00 then): the
+  browser tests send as agents do, and must not depend on the hour CI runs at
 - an outgoing Email Account pointed at the local mail sink (scripts/smtp_sink.py), so sends really
   go through Frappe's queue and land as MIME files
 - an agent (Sales User) and a manager (Sales Manager, Cadence Manager, Template Reviewer) with
@@ -29,13 +32,14 @@ def main() -> None:
 	parser.add_argument("--smtp-port", type=int, default=2525)
 	parser.add_argument("--credentials", required=True)
 	parser.add_argument("--demo", action="store_true")
+	parser.add_argument("--zone-in-contact-hours", action="store_true")
 	args = parser.parse_args()
 
 	frappe.init(site=args.site, sites_path=".")
 	frappe.connect()
 	try:
 		frappe.set_user("Administrator")
-		setup_wizard_done()
+		setup_wizard_done(zone_in_contact_hours() if args.zone_in_contact_hours else None)
 		mail_to_sink(args.smtp_port)
 		users = people(args.credentials)
 		if args.demo:
@@ -48,17 +52,35 @@ def main() -> None:
 		frappe.destroy()
 
 
-def setup_wizard_done() -> None:
+def setup_wizard_done(zone: str | None = None) -> None:
 	settings = frappe.get_single("System Settings")
 	settings.setup_complete = 1
 	settings.country = settings.country or "United States"
-	settings.time_zone = settings.time_zone or "America/New_York"
+	settings.time_zone = zone or settings.time_zone or "America/New_York"
 	settings.language = settings.language or "en"
 	settings.flags.ignore_mandatory = True
 	settings.save()
 	if frappe.db.has_column("Installed Application", "is_setup_complete"):
 		frappe.db.sql("update `tabInstalled Application` set is_setup_complete = 1")
 	frappe.db.set_default("desktop:home_page", "workspace")
+
+
+def zone_in_contact_hours() -> str:
+	"""A fixed-offset zone (Etc/GMT±N) where it is now nearest 13:00 on a Monday to Saturday, or
+	America/New_York when none is inside 09:00-19:00 (Sunday from about 07:00 to 19:00 UTC, when the
+	whole inhabited day is Sunday somewhere or quiet hours elsewhere)."""
+	from datetime import datetime, timedelta, timezone
+
+	now = datetime.now(timezone.utc)
+	candidates = []
+	for offset in range(-12, 15):
+		local = now + timedelta(hours=offset)
+		if local.weekday() < 6 and 9 <= local.hour < 19:
+			candidates.append((abs(local.hour + local.minute / 60 - 13), offset))
+	if not candidates:
+		return "America/New_York"
+	offset = min(candidates)[1]
+	return f"Etc/GMT{-offset:+d}" if offset else "Etc/UTC"  # (Etc/GMT+5 is UTC-5)
 
 
 def mail_to_sink(port: int) -> None:
