@@ -379,29 +379,31 @@ class TestRuleValidation(CadenceTestCase):
 
 class TestBatchAndBackfill(CadenceTestCase):
 	def test_check_contacts_decides_a_batch_in_a_constant_number_of_queries(self):
-		frappe.set_user(AGENT)
-		send_email("CRM Lead", self.lead.name, self.email)
-		kinds = lambda answer: {r["kind"] for r in answer["reasons"]}  # noqa: E731
-		small = [self.email, "nobody@example.com", "not an address"]
-		big = small + [f"p{i}@example.com" for i in range(60)]
-		check_contacts(small, "Email")  # warm the rule and settings caches
-		# A few recipients: one statement (who holds the keys, with their ledgers); many: two
-		# queries (who holds the keys, then their ledgers), which also name who made the touches
-		# behind the refusals, however many.
-		with self.assertQueryCount(1):
-			answers = check_contacts(small, "Email")
-		with self.assertQueryCount(2):
-			whole = check_contacts(big, "Email")
-		with patch.object(query, "BATCH_KEYS", 16), self.assertQueryCount(5):  # a mass send, in parts
-			self.assertEqual(check_contacts(big, "Email"), whole)
-		by = {a["recipient"]: a for a in answers}
-		self.assertEqual(by[self.email]["outcome"], "block")
-		self.assertEqual([a["agent"] for a in by[self.email]["attempts"]], [AGENT])
-		self.assertEqual([a["record"] for a in by[self.email]["attempts"]], [self.lead.name])
-		self.assertIn("gap", kinds(by[self.email]))  # a day between touches
-		self.assertNotIn("gap", kinds(by["nobody@example.com"]))
-		self.assertEqual(by["nobody@example.com"]["attempts"], [])
-		self.assertEqual(by["not an address"]["outcome"], "invalid")
+		# at a fixed daytime: the default rules refuse the first send after 21:00 in New York
+		with at(TUESDAY_10AM):
+			frappe.set_user(AGENT)
+			send_email("CRM Lead", self.lead.name, self.email)
+			kinds = lambda answer: {r["kind"] for r in answer["reasons"]}  # noqa: E731
+			small = [self.email, "nobody@example.com", "not an address"]
+			big = small + [f"p{i}@example.com" for i in range(60)]
+			check_contacts(small, "Email")  # warm the rule and settings caches
+			# A few recipients: one statement (who holds the keys, with their ledgers); many: two
+			# queries (who holds the keys, then their ledgers), which also name who made the touches
+			# behind the refusals, however many.
+			with self.assertQueryCount(1):
+				answers = check_contacts(small, "Email")
+			with self.assertQueryCount(2):
+				whole = check_contacts(big, "Email")
+			with patch.object(query, "BATCH_KEYS", 16), self.assertQueryCount(5):  # a mass send, in parts
+				self.assertEqual(check_contacts(big, "Email"), whole)
+			by = {a["recipient"]: a for a in answers}
+			self.assertEqual(by[self.email]["outcome"], "block")
+			self.assertEqual([a["agent"] for a in by[self.email]["attempts"]], [AGENT])
+			self.assertEqual([a["record"] for a in by[self.email]["attempts"]], [self.lead.name])
+			self.assertIn("gap", kinds(by[self.email]))  # a day between touches
+			self.assertNotIn("gap", kinds(by["nobody@example.com"]))
+			self.assertEqual(by["nobody@example.com"]["attempts"], [])
+			self.assertEqual(by["not an address"]["outcome"], "invalid")
 
 	def test_a_ledger_too_long_for_one_json_array_is_read_whole(self):
 		# MariaDB cuts JSON_ARRAYAGG at group_concat_max_len; a cut ledger would undercount.
