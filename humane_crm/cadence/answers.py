@@ -27,60 +27,58 @@ def answers_for(recipients: list[str], channel: str, page: int = PAGE, progress=
 			progress(min(start + page, len(recipients)), len(recipients))
 
 
-def _answers(given: list[str], channel: str) -> list[dict]:
+def _answers(given: list[str], channel: str):
 	# An address written another way ("ana+news@", Gmail's dots) is decided with its mailbox too, as
 	# a send to it is: the check never says yes where the send would refuse.
 	keyed = [(r, _person(identities.email_key(r) or identities.phone_key(r))) for r in given]
-	verdict = facts.decide_for_people(list(dict.fromkeys(p for _r, p in keyed if p)), channel)
-	by_keys = {p.keys: p for p in verdict.people}
-	plain_yes = _("Contact is allowed now.")
-	out = []
-	for recipient, keys in keyed:
-		if not keys:
-			out.append(
-				{
-					"recipient": recipient,
-					"allowed": False,
-					"outcome": "invalid",
-					"summary": _("{0} is neither an email address nor a phone number.").format(
-						inputs.shown(recipient)
-					),
-				}
-			)
-			continue
-		person = by_keys[keys]
-		if person.decision.outcome == core.ALLOW and not person.decision.reasons:
-			# Nothing spoke: the short answer, without building sentences nobody needs.
-			out.append(
-				{
-					"recipient": recipient,
-					"allowed": True,
-					"outcome": core.ALLOW,
-					"channel": verdict.channel,
-					"summary": plain_yes,
-					"reasons": [],
-					"next_allowed_at": None,
-					"keys": sorted(person.keys),
-					"attempts": [],
-				}
-			)
-			continue
-		one = facts.Verdict(verdict.channel, person.decision, [person])
-		at = person.decision.next_allowed_at
-		out.append(
-			{
-				"recipient": recipient,
-				"allowed": one.allowed,
-				"outcome": person.decision.outcome,
-				"channel": verdict.channel,
-				"summary": summary(one),
-				"reasons": explain.reasons(one),
-				"next_allowed_at": {"site": at.isoformat() if at else None},
-				"keys": sorted(person.keys),
-				"attempts": attempt_list([person]),
-			}
-		)
-	return out
+	by_keys, done, plain_yes = {}, 0, _("Contact is allowed now.")
+	# Answered as each page of people is decided, while MariaDB reads the next page.
+	for verdicts in facts.decide_in_pages(list(dict.fromkeys(p for _r, p in keyed if p)), channel):
+		by_keys.update((v.keys, v) for v in verdicts)
+		while done < len(keyed) and (not keyed[done][1] or keyed[done][1] in by_keys):
+			yield _answer(*keyed[done], by_keys, channel, plain_yes)
+			done += 1
+	for recipient, keys in keyed[done:]:  # (only recipients that are no email or phone are left)
+		yield _answer(recipient, keys, by_keys, channel, plain_yes)
+
+
+def _answer(recipient: str, keys: frozenset | None, by_keys: dict, channel: str, plain_yes: str) -> dict:
+	if not keys:
+		return {
+			"recipient": recipient,
+			"allowed": False,
+			"outcome": "invalid",
+			"summary": _("{0} is neither an email address nor a phone number.").format(
+				inputs.shown(recipient)
+			),
+		}
+	person = by_keys[keys]
+	if person.decision.outcome == core.ALLOW and not person.decision.reasons:
+		# Nothing spoke: the short answer, without building sentences nobody needs.
+		return {
+			"recipient": recipient,
+			"allowed": True,
+			"outcome": core.ALLOW,
+			"channel": channel,
+			"summary": plain_yes,
+			"reasons": [],
+			"next_allowed_at": None,
+			"keys": sorted(person.keys),
+			"attempts": [],
+		}
+	one = facts.Verdict(channel, person.decision, [person])
+	at = person.decision.next_allowed_at
+	return {
+		"recipient": recipient,
+		"allowed": one.allowed,
+		"outcome": person.decision.outcome,
+		"channel": channel,
+		"summary": summary(one),
+		"reasons": explain.reasons(one),
+		"next_allowed_at": {"site": at.isoformat() if at else None},
+		"keys": sorted(person.keys),
+		"attempts": attempt_list([person]),
+	}
 
 
 def _person(key: str | None) -> frozenset | None:

@@ -130,8 +130,56 @@ def decide_for_people(
 	)
 	# Read the clock after the (possibly locking) read: touches committed while this one waited
 	# for the person's lock happened before "now", and count.
-	now = now or clock.now()
-	shared = Shared(
+	shared = _shared(persons, channel, now or clock.now(), window, active, record, roles)
+	verdicts = [_decide_one(p, _records_of(p, on_record), shared) for p in persons]
+	return Verdict(channel, core.strictest([v.decision for v in verdicts]), verdicts, record)
+
+
+def decide_in_pages(persons: list[frozenset], channel: str, page_keys: int | None = None):
+	"""A mass check: each person's verdict, in the order of `persons`, a page at a time (a list
+	per page of at most `page_keys` keys). Each page is read as `decide_for_people` reads (who
+	holds the keys, then their ledgers) and decided alike, but the next page's reads are already
+	in flight (`inflight`) while this page is decided and while the caller uses its verdicts:
+	MariaDB reads while Python decides, not in turn. (The first page is read before anything
+	can be decided: with a few keys, in one statement.)"""
+	channel = normalize_channel(channel)
+	window, active = reply_window(), rules.enabled_rules()
+	now = clock.now()
+	since = clock.naive(now - max([window, *(r.horizon for r in active)]))
+	shared = _shared(persons, channel, now, window, active, None, None)
+	pages = list(_pages(persons, page_keys or query.BATCH_KEYS))
+	if not pages:
+		return
+	on_record = query.fetch_facts(set(_keys(pages[0])), since)  # (a few keys: one statement)
+	for i, page in enumerate(pages):
+		following = query.start_people(_keys(pages[i + 1])) if i + 1 < len(pages) else None
+		verdicts = [_decide_one(p, _records_of(p, on_record), shared) for p in page]
+		if following:
+			on_record = query.people(following)
+			ledgers = query.start_ledger(on_record, since)
+		yield verdicts
+		if following:
+			query.add_ledgers(on_record, since, ledgers)
+
+
+def _pages(persons: list[frozenset], page_keys: int):
+	page, keys = [], 0
+	for person in persons:
+		if page and keys + len(person) > page_keys:
+			yield page
+			page, keys = [], 0
+		page.append(person)
+		keys += len(person)
+	if page:
+		yield page
+
+
+def _keys(page: list[frozenset]) -> list[str]:
+	return sorted(set().union(*page))
+
+
+def _shared(persons, channel, now, window, active, record, roles) -> Shared:
+	return Shared(
 		channel,
 		now,
 		window,
@@ -144,15 +192,13 @@ def decide_for_people(
 		identities.crm_records(persons) if any(r.selective for r in active) else None,
 	)
 
-	def records_of(person: frozenset) -> list[query.OnRecord]:
-		if len(person) == 1:  # a mass send's recipients, mostly
-			found = on_record.get(next(iter(person)))
-			return [found] if found else []
-		found = {r.name: r for r in (on_record.get(k) for k in person) if r}
-		return [found[n] for n in sorted(found)]
 
-	verdicts = [_decide_one(p, records_of(p), shared) for p in persons]
-	return Verdict(channel, core.strictest([v.decision for v in verdicts]), verdicts, record)
+def _records_of(person: frozenset, on_record: dict) -> list[query.OnRecord]:
+	if len(person) == 1:  # a mass send's recipients, mostly
+		found = on_record.get(next(iter(person)))
+		return [found] if found else []
+	found = {r.name: r for r in (on_record.get(k) for k in person) if r}
+	return [found[n] for n in sorted(found)]
 
 
 @dataclass

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import frappe
 
+from humane_crm.cadence.inflight import InFlight
 from humane_crm.policy import decision as core
 
 # The ledger rows a decision reads: refusals (Blocked) and Exempt answers never count, so however
@@ -127,20 +128,45 @@ def fetch_facts(
 	out, by_name = {}, {}
 	ordered = sorted(keys)
 	for start in range(0, len(ordered), BATCH_KEYS):
-		for identity, name, title, preference in _json_rows(
-			PEOPLE, {"keys": tuple(ordered[start : start + BATCH_KEYS])}
-		):
-			if name not in by_name:
-				if isinstance(preference, str):  # (as text when read row by row)
-					preference = json.loads(preference)
-				by_name[name] = OnRecord(name, title, preference, [])
-			out[identity] = by_name[name]
-	names = sorted(by_name)
-	for start in range(0, len(names), BATCH_KEYS):
-		page = {"persons": tuple(names[start : start + BATCH_KEYS]), "since": since}
-		for person, *row in _json_rows(LEDGER, page):
-			by_name[person].ledger.append(row)
+		out.update(people(start_people(ordered[start : start + BATCH_KEYS]), by_name))
+	add_ledgers(out, since)
 	return out
+
+
+def start_people(keys: list[str]) -> InFlight:
+	"""Who holds these keys (at most BATCH_KEYS), with their preferences: sent, read by `people`."""
+	return InFlight(PEOPLE_QUERY, {"keys": tuple(keys)})
+
+
+def people(flight: InFlight, by_name: dict | None = None) -> dict[str, OnRecord]:
+	"""key → the person holding it (their ledger still empty: `start_ledger`, `add_ledgers`); one
+	record per person across the reads that share `by_name`."""
+	out, by_name = {}, {} if by_name is None else by_name
+	for identity, name, title, preference in _json_rows(PEOPLE, flight):
+		if name not in by_name:
+			if isinstance(preference, str):  # (as text when read row by row)
+				preference = json.loads(preference)
+			by_name[name] = OnRecord(name, title, preference, [])
+		out[identity] = by_name[name]
+	return out
+
+
+def start_ledger(on_record: dict[str, OnRecord], since) -> list[InFlight]:
+	"""The ledgers of these people since `since`, BATCH_KEYS people a statement: sent, read by
+	`add_ledgers`."""
+	names = sorted({r.name for r in on_record.values()})
+	return [
+		InFlight(LEDGER_QUERY, {"persons": tuple(names[start : start + BATCH_KEYS]), "since": since})
+		for start in range(0, len(names), BATCH_KEYS)
+	]
+
+
+def add_ledgers(on_record: dict[str, OnRecord], since, flights: list[InFlight] | None = None) -> None:
+	"""Each person's ledger rows since `since`, as `start_ledger` sent for them (sent now, without)."""
+	by_name = {r.name: r for r in on_record.values()}
+	for flight in start_ledger(on_record, since) if flights is None else flights:
+		for person, *row in _json_rows(LEDGER, flight):
+			by_name[person].ledger.append(row)
 
 
 def _fetch_few(keys: list[str], since) -> dict[str, OnRecord]:
@@ -185,18 +211,18 @@ def few_statement(keys: list[str], since) -> tuple[str, dict]:
 	)
 
 
-def _json_rows(query: tuple[str, str], values: dict) -> list:
-	"""The rows of a query (columns, from), as one JSON array of them; read row by row should
-	MariaDB have cut the array short (`group_concat_max_len` bounds JSON_ARRAYAGG; a cut array is
-	not valid JSON)."""
-	columns, from_ = query
-	[(text,)] = frappe.db.sql(f"select json_arrayagg(json_array({columns})) {from_}", values)
+def _json_rows(query: tuple[str, str], flight: InFlight) -> list:
+	"""The rows of a query (columns, from) sent as one JSON array of them (`PEOPLE_QUERY`,
+	`LEDGER_QUERY`); read row by row should MariaDB have cut the array short
+	(`group_concat_max_len` bounds JSON_ARRAYAGG; a cut array is not valid JSON)."""
+	[(text,)] = flight.rows()
 	if not text:
 		return []
 	try:
 		return json.loads(text)
 	except ValueError:
-		return [list(r) for r in frappe.db.sql(f"select {columns} {from_}", values)]
+		columns, from_ = query
+		return [list(r) for r in frappe.db.sql(f"select {columns} {from_}", flight.values)]
 
 
 def _fetch_locked(

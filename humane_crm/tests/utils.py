@@ -6,6 +6,7 @@ the agents tests act as, documents made as CRM makes them, and `HumaneTestCase`.
 """
 
 import random
+from contextlib import contextmanager
 
 try:
 	from frappe.tests import IntegrationTestCase
@@ -70,6 +71,19 @@ class HumaneTestCase(IntegrationTestCase):
 	def tearDown(self):
 		frappe.set_user("Administrator")
 		frappe.db.rollback()
+
+	@contextmanager
+	def assertSelects(self, count: int):
+		"""Exactly `count` SELECT statements reach MariaDB on this connection in the block, as the
+		server counts them (`Com_select`): also those sent without `frappe.db.sql`
+		(`cadence.inflight`), which Frappe's `assertQueryCount` does not see."""
+
+		def selects() -> int:
+			return int(frappe.db.sql("show session status like 'Com_select'")[0][1])
+
+		before = selects()
+		yield
+		self.assertEqual(selects() - before, count, "SELECT statements MariaDB ran")
 
 
 def make_user(email: str, *roles: str) -> str:

@@ -1,0 +1,59 @@
+"""A read sent to MariaDB before its answer is needed: the server works on it while Python decides
+the page before (a mass check's pages, see `facts.decide_in_pages`).
+
+Frappe talks to MariaDB through PyMySQL (pinned by Frappe: `PyMySQL==1.1.1`), which waits for a
+statement's answer as soon as it sends it. `InFlight` sends a statement and reads its answer only
+when asked (`rows()`), so MariaDB's work on it (optimizing and reading the ledger) and the
+caller's Python run at once — on the site's own connection, in its transaction, without a thread.
+
+Nothing is lost or mixed up if other code sends a statement meanwhile (a name looked up while a
+refusal is explained): the pending answer sits where PyMySQL keeps an unfinished result, and
+PyMySQL reads that to its end before it sends anything else. Where the connection is not PyMySQL's
+the statement is simply run when it is sent.
+"""
+
+from __future__ import annotations
+
+import frappe
+
+try:
+	from pymysql.connections import Connection
+	from pymysql.constants import COMMAND
+except ImportError:  # pragma: no cover (Frappe v15 and v16 use PyMySQL)
+	Connection = None
+
+
+class InFlight:
+	"""One statement sent; `rows()` its answer (the rows, as `frappe.db.sql` gives them)."""
+
+	# What PyMySQL asks of an unfinished result before it sends the next statement: "is a result
+	# still being read?" (no: this one is read whole, below) and "is another result still to come?",
+	# which reads this one's answer and says no.
+	unbuffered_active = False
+
+	def __init__(self, sql: str, values: dict | tuple | None = None):
+		self.values = values
+		self._rows = None
+		conn = getattr(frappe.db, "_conn", None)
+		if Connection is None or not isinstance(conn, Connection):
+			self._rows = frappe.db.sql(sql, values)
+			return
+		conn._execute_command(COMMAND.COM_QUERY, frappe.db._cursor.mogrify(sql, values))
+		conn._result = self
+		self._conn = conn
+
+	@property
+	def has_next(self) -> bool:
+		self._read()
+		return False
+
+	def rows(self) -> tuple:
+		self._read()
+		return self._rows
+
+	def _read(self) -> None:
+		if self._rows is not None:
+			return
+		conn, self._conn = self._conn, None
+		conn._read_query_result()  # (raises what MariaDB said, as frappe.db.sql would)
+		self._rows = conn._result.rows or ()
