@@ -6,7 +6,9 @@
 - the setup wizard counted as done (country, time zone, language), so /app and /crm open straight away
 - with --zone-in-contact-hours, the site's time zone set to one where it is now late morning to
   early afternoon on a Monday to Saturday (the default rules allow contact 08:00-21:00 then): the
-  browser tests send as agents do, and must not depend on the hour CI runs at
+  browser tests send as agents do, and must not depend on the hour CI runs at (on a Sunday around
+  midday UTC, when no zone has a weekday afternoon, the zone where it is Sunday midday, and the
+  site's contact-hours rules opened on Sundays)
 - an outgoing Email Account pointed at the local mail sink (scripts/smtp_sink.py), so sends really
   go through Frappe's queue and land as MIME files
 - an agent (Sales User) and a manager (Sales Manager, Cadence Manager, Template Reviewer) with
@@ -39,7 +41,10 @@ def main() -> None:
 	frappe.connect()
 	try:
 		frappe.set_user("Administrator")
-		setup_wizard_done(zone_in_contact_hours() if args.zone_in_contact_hours else None)
+		zone, sunday = zone_in_contact_hours() if args.zone_in_contact_hours else (None, False)
+		setup_wizard_done(zone)
+		if sunday:
+			print(f"it is Sunday in {zone} too: rules open on Sundays here: {', '.join(open_on_sundays())}")
 		mail_to_sink(args.smtp_port)
 		users = people(args.credentials)
 		if args.demo:
@@ -65,22 +70,35 @@ def setup_wizard_done(zone: str | None = None) -> None:
 	frappe.db.set_default("desktop:home_page", "workspace")
 
 
-def zone_in_contact_hours() -> str:
-	"""A fixed-offset zone (Etc/GMT±N) where it is now nearest 13:00 on a Monday to Saturday, or
-	America/New_York when none is inside 09:00-19:00 (Sunday from about 07:00 to 19:00 UTC, when the
-	whole inhabited day is Sunday somewhere or quiet hours elsewhere)."""
+def zone_in_contact_hours() -> tuple[str, bool]:
+	"""A fixed-offset zone (Etc/GMT±N) where it is now nearest 13:00 on a Monday to Saturday; and
+	whether that could not be had. From about 07:00 to 19:00 UTC on a Sunday it is Sunday or night
+	in every zone: then the zone where it is nearest 13:00, a Sunday, and True."""
 	from datetime import datetime, timedelta, timezone
 
 	now = datetime.now(timezone.utc)
-	candidates = []
+	weekdays, every = [], []
 	for offset in range(-12, 15):
 		local = now + timedelta(hours=offset)
+		every.append((abs(local.hour + local.minute / 60 - 13), offset))
 		if local.weekday() < 6 and 9 <= local.hour < 19:
-			candidates.append((abs(local.hour + local.minute / 60 - 13), offset))
-	if not candidates:
-		return "America/New_York"
-	offset = min(candidates)[1]
-	return f"Etc/GMT{-offset:+d}" if offset else "Etc/UTC"  # (Etc/GMT+5 is UTC-5)
+			weekdays.append(every[-1])
+	offset = min(weekdays or every)[1]
+	return (f"Etc/GMT{-offset:+d}" if offset else "Etc/UTC"), not weekdays  # (Etc/GMT+5 is UTC-5)
+
+
+def open_on_sundays() -> list[str]:
+	"""This site's contact-hours rules open on Sundays too (only when it is Sunday in every zone
+	near midday: the browser tests send as agents do, and none tests the weekday)."""
+	names = frappe.get_all(
+		"Contact Cadence Rule", {"enabled": 1, "sunday": 0, "allowed_from": ("is", "set")}, pluck="name"
+	)
+	from humane_crm.utils import cache
+
+	for name in names:
+		frappe.db.set_value("Contact Cadence Rule", name, "sunday", 1)
+	cache.forget()  # (the rules are kept in Redis; a set value does not say so)
+	return names
 
 
 def mail_to_sink(port: int) -> None:
