@@ -185,7 +185,7 @@ def _shared(persons, channel, now, window, active, record, roles) -> Shared:
 		window,
 		active,
 		record,
-		frozenset(frappe.get_roles()) if roles is None else roles,
+		roles,
 		clock.site_zone(),
 		# Count the person, not the record: when a rule cares which records or statuses, read the
 		# person's leads and deals (the installed defaults do not, and cost no query here).
@@ -210,7 +210,7 @@ class Shared:
 	window: timedelta
 	rules: tuple
 	record: identities.RecordFacts | None
-	roles: frozenset[str]
+	roles: frozenset[str] | None  # the user's, read when first needed (`user_roles`)
 	site: ZoneInfo
 	crm: dict | None = None  # person → their (doctype, status) pairs, read when a rule is selective
 	memo: dict = field(default_factory=dict)  # (zone, doctype, status, records) → (decision, inputs)
@@ -223,8 +223,15 @@ class Shared:
 		mine = ((doctype, status),) if doctype in CRM_RECORDS else ()
 		return tuple(dict.fromkeys((*mine, *self.crm.get(keys, ()))))
 
+	def user_roles(self) -> frozenset[str]:
+		if self.roles is None:
+			self.roles = frozenset(frappe.get_roles())
+		return self.roles
+
 	def inputs(self, zone: ZoneInfo, doctype: str | None, status: str | None, **facts) -> dict:
-		"""What the core is asked, for one person in `zone` on a record of `doctype` in `status`."""
+		"""What the core is asked, for one person in `zone` on a record of `doctype` in `status`.
+		The user's roles matter only to a rule an override pass may let through: they are read (a
+		cache read a send need not make) only for a person with a pass."""
 		return {
 			"channel": self.channel,
 			"preferences": (),
@@ -234,7 +241,7 @@ class Shared:
 			"zone": zone,
 			"doctype": doctype,
 			"status": status,
-			"roles": self.roles,
+			"roles": self.user_roles() if facts.get("has_pass") else frozenset(),
 			**facts,
 		}
 

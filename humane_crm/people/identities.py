@@ -21,6 +21,7 @@ from humane_crm.policy.identity import (
 	person_keys,
 	phone_time_zones,
 )
+from humane_crm.template_review.states import TEMPLATES_STAMP
 from humane_crm.utils import cache
 
 Person = frozenset  # of identity keys
@@ -85,6 +86,7 @@ class SendFacts:
 	colleagues: frozenset[str]  # of the recipients, the site's desk users' addresses
 	looked_up: frozenset[str]  # the recipients' keys whose holders were read
 	holders: dict  # key → person: every key of every person holding one of `looked_up`
+	templates_stamp: str | None = None  # `TEMPLATES_STAMP`, read with them
 
 	def held(self, keys) -> dict[str, str] | None:
 		"""key → person for those of `keys` someone holds, when this read tells for every one of
@@ -117,15 +119,17 @@ def record_people(doctype: str | None, name: str | None) -> list[Person]:
 # What a send also asks, in its record's own query: the record's Open complaints (indexed by
 # reference_name), which recipients are desk users (User's unique email), and who holds the
 # recipients' keys with all of each holder's keys (unique identity, then the holder's rows by
-# parent): the plain read `ledger.resolve` would make.
-_SEND_FACTS = """, (select group_concat(c.name separator '\\n') from `tabComplaint` c
+# parent): the plain read `ledger.resolve` would make; and the templates' stamp, which the message
+# check would read on its own (`message_check.known_templates`).
+_SEND_FACTS = f""", (select group_concat(c.name separator '\\n') from `tabComplaint` c
 	where c.reference_name = %(name)s and c.reference_doctype = %(doctype)s and c.status = 'Open')
 	as humane_open_complaints,
 	(select group_concat(lower(u.email) separator '\\n') from `tabUser` u
 	where u.email in %(addresses)s and u.user_type = 'System User') as humane_colleagues,
 	(select group_concat(k2.identity, ' ', k2.parent separator '\\n') from `tabContact Preference Key` k1
 	join `tabContact Preference Key` k2 on k2.parent = k1.parent and k2.parenttype = 'Contact Preference'
-	where k1.parenttype = 'Contact Preference' and k1.identity in %(keys)s) as humane_holders"""
+	where k1.parenttype = 'Contact Preference' and k1.identity in %(keys)s) as humane_holders,
+	({TEMPLATES_STAMP}) as humane_templates_stamp"""
 
 
 def _row(doctype: str, name: str, fields: tuple[str, ...], addresses: tuple | None) -> frappe._dict | None:
@@ -160,6 +164,7 @@ def _send_facts(row: frappe._dict, addresses: tuple | None) -> dict:
 			frozenset((row.humane_colleagues or "").splitlines()),
 			row.humane_looked_up,
 			dict(line.split(" ", 1) for line in (row.humane_holders or "").splitlines()),
+			row.humane_templates_stamp,
 		)
 	}
 

@@ -15,23 +15,15 @@ from humane_crm.exceptions import (
 	UnfilledPlaceholderError,
 )
 from humane_crm.policy import templates as core
-from humane_crm.template_review.states import USABLE, body_of
+from humane_crm.template_review.states import TEMPLATES_STAMP, USABLE, body_of
 from humane_crm.utils import cache
 
 
-def known_templates() -> list[core.Template]:
+def known_templates(stamp: str | None = None) -> list[core.Template]:
 	"""Every Email Template as the core sees it: cached, and rebuilt whenever a template was added,
 	removed or changed (any write path, even one that keeps `modified`: the stamp is read on every
-	call)."""
-	return cache.stamped(cache.TEMPLATES, _TEMPLATES_STAMP, _read_templates)
-
-
-# Every column the core reads, checksummed: a write that keeps `modified` (raw SQL, a migration,
-# `db.set_value(..., update_modified=False)`) must rebuild the cache too. Summed, not XORed: two
-# templates swapping their review states must change it.
-_TEMPLATES_STAMP = """select count(*), max(modified), sum(crc32(concat_ws('|', name,
-	ifnull(humane_review_state, ''), ifnull(humane_requires_personal_note, 0), ifnull(use_html, 0),
-	ifnull(response, ''), ifnull(response_html, '')))) from `tabEmail Template`"""
+	call, or given: `TEMPLATES_STAMP` as the send's record read answered it)."""
+	return cache.stamped(cache.TEMPLATES, TEMPLATES_STAMP, _read_templates, stamp)
 
 
 def _read_templates() -> list[core.Template]:
@@ -61,10 +53,11 @@ def personal_note_min() -> int:
 	return DEFAULT_PERSONAL_NOTE_MIN_CHARS if value is None else value
 
 
-def check_message(subject: str | None, content: str | None) -> None:
+def check_message(subject: str | None, content: str | None, stamp: str | None = None) -> None:
 	"""Refuse a message with placeholders left in it, made from a template nobody approved, or
-	lacking the personal note its template asks for. Each refusal says what to fix."""
-	templates = known_templates()
+	lacking the personal note its template asks for. Each refusal says what to fix. (`stamp`: the
+	templates' stamp, when the caller read it already.)"""
+	templates = known_templates(stamp)
 	min_note = personal_note_min() if any(t.personal_note for t in templates) else 0
 	problems = core.check_message(subject, content, templates, min_note)
 	if not problems:

@@ -53,9 +53,10 @@ def _read_kept() -> dict:
 	return {k.decode() if isinstance(k, bytes) else k: v for k, v in found.items()}
 
 
-def stamped(key: str, stamp_sql: str, build: Callable[[], Any]) -> Any:
-	"""The value under `key`, trusted only while the stamp `stamp_sql` reads is unchanged."""
-	stamp = tuple(str(v) for v in frappe.db.sql(stamp_sql)[0])
+def stamped(key: str, stamp_sql: str, build: Callable[[], Any], stamp: str | None = None) -> Any:
+	"""The value under `key`, trusted only while the stamp `stamp_sql` reads is unchanged (read
+	now, or `stamp`: its one column as the caller read it in the same transaction)."""
+	stamp = (stamp,) if stamp is not None else tuple(str(v) for v in frappe.db.sql(stamp_sql)[0])
 	mine = _STAMPED.get((frappe.local.site, key))
 	if mine is not None and mine[0] == stamp:
 		return mine[1]
