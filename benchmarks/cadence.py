@@ -531,7 +531,7 @@ def batches(args, keys: list[str]) -> None:
 	figures = {}
 	for when in ("daytime", "23:00"):
 		zone = use_night_zone() if when == "23:00" else use_daytime_zone()
-		warm, fresh, loads = [], [], []
+		warm, fresh, loads, probes = [], [], [], []
 		for _run in range(args.runs):
 			fresh.append(worker(args, "batch", f.name, args.site))
 			times = []
@@ -541,13 +541,14 @@ def batches(args, keys: list[str]) -> None:
 				times.append(time.perf_counter() - started)
 			warm.append(statistics.median(times))
 			loads.append(load())
+			probes.append(probe())
 		figures[when] = warm
 		refused = sum(1 for a in answers if not a["allowed"])
 		print(
 			f"check_contacts, {len(recipients):,} recipients, {when} ({zone}; {refused:,} refused): warm "
 			f"{spread(warm, '{:.3f}')} s (median of 5 calls per run), fresh process "
 			f"{spread(fresh, '{:.3f}')} s (goal {'≤ 0.5 s' if when == 'daytime' else '≤ 2× the daytime case'}); "
-			f"runs at {', '.join(loads)}"
+			f"host probe {spread(probes, '{:.0f}')} µs; runs at {', '.join(loads)}"
 		)
 	use_daytime_zone()
 	ratio = statistics.median(figures["23:00"]) / statistics.median(figures["daytime"])
