@@ -41,7 +41,8 @@ def gate(comm, record=None) -> None:
 				exc=ComplaintChecklistError,
 				title=_("Empathy checklist first"),
 			)
-	used = template_core.templates_used(comm.content, message_check.known_templates())
+	stamp = record.templates_stamp if record is not None else None  # (read with the record, if it was)
+	used = template_core.templates_used(comm.content, message_check.known_templates(stamp))
 	if used and core.template_only(min(m.own_chars for _t, m in used)):
 		frappe.throw(
 			_(

@@ -25,7 +25,7 @@ def validate(doc, method=None):
 	hold.hold_communication(doc)  # automated, to a CRM person: kept for a human, not sent
 	with drafts.keep_if_refused(doc):  # a refused draft is kept, and its sender told
 		# placeholders, unapproved templates, personal notes (the templates' stamp read with the record)
-		message_check.check_message(doc.subject, doc.content, record.send and record.send.templates_stamp)
+		message_check.check_message(doc.subject, doc.content, record.templates_stamp)
 		reply_gate.gate(doc, record)  # an open complaint: the empathy checklist first, and own words
 		guard.check_outbound(doc, "Email", governed, reference(doc), record)  # cadence, the person's wishes
 	outbox.decided(doc.name)  # its queued email needs nothing more

@@ -77,6 +77,11 @@ class RecordFacts:
 	# send asks the database once about its record; None when not read.
 	send: SendFacts | None = None
 
+	@property
+	def templates_stamp(self) -> str | None:
+		"""The templates' stamp, when the send read it with this record (`message_check`)."""
+		return self.send.templates_stamp if self.send else None
+
 
 @dataclass(frozen=True)
 class SendFacts:
