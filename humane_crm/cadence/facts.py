@@ -16,7 +16,7 @@ from humane_crm.constants import CRM_RECORDS
 from humane_crm.exceptions import UnknownChannelError
 from humane_crm.people import identities
 from humane_crm.policy import decision as core
-from humane_crm.policy.cadence import UTC, Attempt, zone_or
+from humane_crm.policy.cadence import Attempt, zone_or
 from humane_crm.utils import clock, inputs
 
 CHANNEL_FIELDS = {
@@ -214,6 +214,10 @@ class Shared:
 	site: ZoneInfo
 	crm: dict | None = None  # person → their (doctype, status) pairs, read when a rule is selective
 	memo: dict = field(default_factory=dict)  # (zone, doctype, status, records) → (decision, inputs)
+	utc: clock.UtcReader | None = None  # the ledger's times (site zone, as text) as UTC instants
+
+	def __post_init__(self):
+		self.utc = self.utc or clock.UtcReader(self.site)
 
 	def records(self, keys: frozenset, doctype: str | None, status: str | None) -> tuple:
 		"""The CRM records whose rules apply to this person: all of theirs (with the one the message
@@ -248,26 +252,28 @@ class Shared:
 
 def _decide_one(keys: frozenset, records: list[query.OnRecord], shared: Shared) -> PersonVerdict:
 	channel, site, record = shared.channel, shared.site, shared.record
-	attempts, conversations, inbound = [], [], []
+	attempts, conversations, inbound, preferences = [], [], [], []
+	title, override_pass = None, None
+	# One pass over what is on record (a mass check makes ten thousand of these).
 	for on_record in records:
+		title = title or on_record.title
+		override_pass = override_pass or on_record.override_pass
+		if on_record.preference:  # (an open preference without opt-outs says nothing: not asked)
+			preferences.append(to_preference(on_record.name, on_record.preference))
 		for id_, at, ch, direction, outcome, agent, reference in on_record.ledger:
-			when = datetime.fromisoformat(at).replace(tzinfo=site)
 			if core.counts_against_caps(direction, outcome):
-				attempts.append(Attempt(when.astimezone(UTC), ch, agent, reference, id_))
-			if core.is_conversation(outcome):
+				attempts.append(Attempt(shared.utc(at), ch, agent, reference, id_))
+			elif core.is_conversation(outcome):  # (their own message, Received, is one)
+				when = datetime.fromisoformat(at).replace(tzinfo=site)
 				conversations.append(when)
-			if direction == "Inbound" and outcome == "Received" and ch == channel:  # their own message
-				inbound.append(when)
+				if direction == "Inbound" and outcome == "Received" and ch == channel:  # their own message
+					inbound.append(when)
 	zone, zone_source, also_zones = person_zone(keys, record, site)
 	mine = record is not None and any(keys & p for p in record.people)
-	title = next((r.title for r in records if r.title), None)
 	if not title and mine:
 		title = record.title
 	doctype, status = (record.doctype, record.status) if mine else (None, None)
 	on = shared.records(keys, doctype, status)
-	# An open preference without opt-outs says nothing: the core is not asked about it.
-	preferences = tuple(to_preference(r.name, r.preference) for r in records if r.preference)
-	override_pass = next((r.override_pass for r in records if r.override_pass), None)
 	if attempts or conversations or inbound or preferences or override_pass:
 		inputs = shared.inputs(
 			zone,
@@ -275,7 +281,7 @@ def _decide_one(keys: frozenset, records: list[query.OnRecord], shared: Shared) 
 			status,
 			also_zones=also_zones,
 			records=on,
-			preferences=preferences,
+			preferences=tuple(preferences),
 			attempts=tuple(attempts),
 			conversations=tuple(conversations),
 			last_inbound_at=max(inbound) if inbound else None,

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from operator import attrgetter
 from zoneinfo import ZoneInfo
 
 UTC = timezone.utc
@@ -19,6 +20,7 @@ ANY = "Any"
 ENFORCEMENTS = BLOCK_RULE, WARN_RULE, REASON_RULE = ("Block", "Warn", "Allow with reason")
 # What a rule limits.
 CAP, GAP, COOL_OFF, QUIET_HOURS = "cap", "gap", "cool_off", "quiet_hours"
+EVERY_DAY = frozenset(range(7))  # 0 = Monday
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,7 @@ class Rule:
 	cool_off: timedelta | None = None
 	allowed_from: time | None = None
 	allowed_to: time | None = None
-	weekdays: frozenset[int] = frozenset(range(7))  # 0 = Monday
+	weekdays: frozenset[int] = EVERY_DAY
 	enforcement: str = BLOCK_RULE
 	override_roles: frozenset[str] = frozenset()
 	applies_to: frozenset[str] = frozenset({"CRM Lead", "CRM Deal"})
@@ -59,6 +61,11 @@ class Rule:
 		records — (doctype, status) pairs; (None, None) for "a CRM person, records not read" — is one
 		it applies to."""
 		return any(self.applies(channel, doctype, status) for doctype, status in records)
+
+	@cached_property
+	def keeps_hours(self) -> bool:
+		"""Does it limit the hours or the weekdays of contact? (Asked per person and instant.)"""
+		return self.allowed_from is not None or self.weekdays != EVERY_DAY
 
 	def counts(self, attempt: Attempt) -> bool:
 		return self.channel in (ANY, attempt.channel)
@@ -162,7 +169,10 @@ def validate_rule(rule: Rule) -> list[str]:
 def in_order(attempts) -> tuple[Attempt, ...]:
 	"""Attempts with their times in UTC, oldest first: what `violations` reads."""
 	utc = (a if a.at.tzinfo is UTC else replace(a, at=a.at.astimezone(UTC)) for a in attempts)
-	return tuple(sorted(utc, key=lambda a: a.at))
+	return tuple(sorted(utc, key=_at))
+
+
+_at = attrgetter("at")
 
 
 def violations(
@@ -177,7 +187,8 @@ def violations(
 	`in_order` gives them (`decide` orders them once for every rule and instant it asks about).
 	Quiet hours hold in `zone` and in each of `also_zones` (a person known by more than one zone:
 	a Time Zone someone typed on the record must not make 3 a.m. at their phone's zone daytime)."""
-	at = at.astimezone(UTC)
+	if at.tzinfo is not UTC:
+		at = at.astimezone(UTC)
 	found: list[Violation] = []
 	mine = attempts
 	if (rule.max_attempts or rule.min_gap) and attempts:  # (the rest of a rule reads no attempts)
@@ -212,8 +223,8 @@ def violations(
 		if at < until:
 			found.append(Violation(rule, GAP, until, {"gap": rule.min_gap, "last": last}))
 
-	if rule.cool_off:
-		talks = [c.astimezone(UTC) for c in conversations if c.astimezone(UTC) <= at]
+	if rule.cool_off and conversations:
+		talks = [c for c in (c.astimezone(UTC) for c in conversations) if c <= at]
 		if talks:
 			until = max(talks) + rule.cool_off
 			if at < until:
@@ -221,14 +232,11 @@ def violations(
 					Violation(rule, COOL_OFF, until, {"cool_off": rule.cool_off, "conversation": max(talks)})
 				)
 
-	if rule.allowed_from is not None or rule.weekdays != EVERY_DAY:
+	if rule.keeps_hours:
 		closed = quiet_hours(rule, at, zone, also_zones)
 		if closed:
 			found.append(closed)
 	return found
-
-
-EVERY_DAY = frozenset(range(7))
 
 
 @lru_cache(maxsize=4096)

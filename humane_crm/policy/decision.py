@@ -139,6 +139,7 @@ def decide(
 	if channel not in CHANNELS:
 		raise ValueError(f"unknown channel {channel!r}; expected one of {', '.join(CHANNELS)}")
 	zone = zone or ZoneInfo("UTC")
+	now = now.astimezone(timezone.utc)  # (once: every rule compares instants in UTC, see `cadence`)
 	on = tuple(records) if records else ((doctype, status),)
 	applicable = _applicable(tuple(rules), channel, on)
 	preferences = sorted(preferences, key=lambda p: p.name)

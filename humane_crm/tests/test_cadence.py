@@ -2,7 +2,7 @@
 
 import json
 import random
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from unittest.mock import patch
 from zoneinfo import ZoneInfo
 
@@ -477,6 +477,27 @@ class TestBatchAndBackfill(CadenceTestCase):
 		self.assertEqual(len(answer["attempts"]), 3)
 		self.assertEqual([r["kind"] for r in answer["reasons"]], ["cap"])
 		self.assertEqual(len(single["attempts"]), 3)
+
+	def test_the_ledgers_times_are_read_as_the_instants_they_were_in_every_zone_and_dst_change(self):
+		# A decision reads each touch's time as text and turns it into an instant by the offset of
+		# its hour (`clock.UtcReader`, fast): it must be the instant `clock.aware` gives, also in an
+		# hour the clock skips or repeats, in zones whose offsets are not whole hours, and in a
+		# zone that moves its clock by 30 minutes.
+		zones = ["America/New_York", "Europe/London", "Australia/Lord_Howe", "Asia/Kolkata"]
+		zones += ["Pacific/Chatham", "America/St_Johns", "Asia/Kathmandu", "UTC"]
+		days = [
+			datetime(2026, m, d) for m, d in ((3, 8), (3, 29), (4, 5), (9, 27), (10, 4), (10, 25), (11, 1))
+		]
+		for name in zones:
+			zone, read = ZoneInfo(name), clock.UtcReader(ZoneInfo(name))
+			for day in days:
+				for minutes in range(0, 48 * 60, 13):
+					naive = day + timedelta(minutes=minutes, seconds=7, microseconds=minutes)
+					for text in (str(naive), naive.strftime("%Y-%m-%d %H:%M:%S")):
+						expected = clock.aware(text, zone).astimezone(timezone.utc)
+						got = read(text)
+						self.assertEqual(got, expected, f"{text} in {name}")
+						self.assertIs(got.tzinfo, timezone.utc)
 
 	def test_backfill_builds_the_ledger_once(self):
 		from humane_crm.people import backfill
