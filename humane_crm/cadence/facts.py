@@ -114,15 +114,13 @@ def decide_for_people(
 	"""The decision for contacting every one of `persons` (sets of keys) on `channel`: one read
 	of what is on record about all of them (`query.fetch_facts`), then the core for each."""
 	channel = normalize_channel(channel)
-	window = reply_window()
-	active = rules.enabled_rules()
-	horizon = max([window, *(r.horizon for r in active)])
+	window, active = reply_window(), rules.enabled_rules()
 	keys = set().union(*persons) if persons else set()
 	# On the send path the sender's override passes are facts too, read under the same locks.
 	passes = (frappe.session.user, channel, clock.naive(now or clock.now())) if lock else None
 	on_record = query.fetch_facts(
 		keys,
-		clock.naive((now or clock.now()) - horizon),
+		_since(now or clock.now(), window, active),
 		lock=lock,
 		held=held,
 		created=created,
@@ -145,7 +143,7 @@ def decide_in_pages(persons: list[frozenset], channel: str, page_keys: int | Non
 	channel = normalize_channel(channel)
 	window, active = reply_window(), rules.enabled_rules()
 	now = clock.now()
-	since = clock.naive(now - max([window, *(r.horizon for r in active)]))
+	since = _since(now, window, active)
 	shared = _shared(persons, channel, now, window, active, None, None)
 	pages = list(_pages(persons, page_keys or query.BATCH_KEYS))
 	if not pages:
@@ -160,6 +158,11 @@ def decide_in_pages(persons: list[frozenset], channel: str, page_keys: int | Non
 		yield verdicts
 		if following:
 			query.add_ledgers(on_record, since, ledgers)
+
+
+def _since(now: datetime, window: timedelta, active: tuple):
+	"""How far back a decision reads the ledger: as far as the reply window or any rule looks."""
+	return clock.naive(now - max([window, *(r.horizon for r in active)]))
 
 
 def _pages(persons: list[frozenset], page_keys: int):

@@ -12,6 +12,7 @@ from frappe.utils import add_days, get_datetime, get_fullname, now_datetime, tim
 from humane_crm.complaints.state import act, items, record_title
 from humane_crm.constants import CRM_RECORDS, DEFAULT_FOLLOW_UP_DAYS
 from humane_crm.exceptions import ComplaintChecklistError, TemplateOnlyReplyError
+from humane_crm.people import identities
 from humane_crm.policy import complaints as core
 from humane_crm.policy import templates as template_core
 from humane_crm.template_review import message_check
@@ -56,9 +57,8 @@ def gate(comm, record=None) -> None:
 
 def open_complaints(doctype: str, name: str) -> list[str]:
 	return frappe.db.sql_list(
-		"""select name from `tabComplaint`
-		where reference_name = %s and reference_doctype = %s and status = 'Open'""",
-		(name, doctype),
+		f"select name from `tabComplaint` where {identities.OPEN_COMPLAINTS}",
+		{"doctype": doctype, "name": name},
 	)
 
 

@@ -121,14 +121,17 @@ def record_people(doctype: str | None, name: str | None) -> list[Person]:
 	return list(record_facts(doctype, name).people)
 
 
+# A record's Open complaints (record %(doctype)s %(name)s; Complaint's reference_name is indexed).
+OPEN_COMPLAINTS = "reference_name = %(name)s and reference_doctype = %(doctype)s and status = 'Open'"
+
+
 # What a send also asks, in its record's own query: the record's Open complaints (indexed by
 # reference_name), which recipients are desk users (User's unique email), and who holds the
 # recipients' keys with all of each holder's keys (unique identity, then the holder's rows by
 # parent): the plain read `ledger.resolve` would make; and the templates' stamp, which the message
 # check would read on its own (`message_check.known_templates`).
 _SEND_FACTS = f""", (select group_concat(c.name separator '\\n') from `tabComplaint` c
-	where c.reference_name = %(name)s and c.reference_doctype = %(doctype)s and c.status = 'Open')
-	as humane_open_complaints,
+	where {OPEN_COMPLAINTS}) as humane_open_complaints,
 	(select group_concat(lower(u.email) separator '\\n') from `tabUser` u
 	where u.email in %(addresses)s and u.user_type = 'System User') as humane_colleagues,
 	(select group_concat(k2.identity, ' ', k2.parent separator '\\n') from `tabContact Preference Key` k1
