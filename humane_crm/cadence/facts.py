@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 import frappe
@@ -217,10 +218,11 @@ class Shared:
 	site: ZoneInfo
 	crm: dict | None = None  # person → their (doctype, status) pairs, read when a rule is selective
 	memo: dict = field(default_factory=dict)  # (zone, doctype, status, records) → (decision, inputs)
-	utc: clock.UtcReader | None = None  # the ledger's times (site zone, as text) as UTC instants
 
-	def __post_init__(self):
-		self.utc = self.utc or clock.UtcReader(self.site)
+	@cached_property
+	def utc(self) -> clock.UtcReader:
+		"""The ledger's times (in the site's zone, as text) as UTC instants."""
+		return clock.UtcReader(self.site)
 
 	def records(self, keys: frozenset, doctype: str | None, status: str | None) -> tuple:
 		"""The CRM records whose rules apply to this person: all of theirs (with the one the message

@@ -73,7 +73,7 @@ class UtcReader:
 		if offset is False:
 			offset = self._offsets[hour] = self._offset(hour)
 		if offset is None:
-			return datetime.fromisoformat(text).replace(tzinfo=self.zone).astimezone(timezone.utc)
+			return aware(text, self.zone).astimezone(timezone.utc)
 		return datetime.fromisoformat(text + "+00:00") - offset
 
 	def _offset(self, hour: str) -> timedelta | None:
