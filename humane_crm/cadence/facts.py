@@ -126,12 +126,23 @@ def decide_for_people(
 		held=held,
 		created=created,
 		passes=passes,
+		ahead=record.send.ahead if lock and record is not None and record.send is not None else None,
 	)
 	# Read the clock after the (possibly locking) read: touches committed while this one waited
 	# for the person's lock happened before "now", and count.
 	shared = _shared(persons, channel, now or clock.now(), window, active, record, roles)
 	verdicts = [_decide_one(p, _records_of(p, on_record), shared) for p in persons]
 	return Verdict(channel, core.strictest([v.decision for v in verdicts]), verdicts, record)
+
+
+def read_ahead(channel: str) -> query.Ahead:
+	"""What a send's decision on `channel` will read under its people's locks, to be read ahead
+	with the message's record (`identities.record_facts(..., ahead=)`): one statement, not two."""
+	now = clock.now()
+	return query.Ahead(
+		_since(now, reply_window(), rules.enabled_rules()),
+		(frappe.session.user, normalize_channel(channel), clock.naive(now)),
+	)
 
 
 def decide_in_pages(persons: list[frozenset], channel: str, page_keys: int | None = None):

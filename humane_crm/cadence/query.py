@@ -3,7 +3,9 @@ with the Contact Attempts that count since the furthest any rule looks back (a r
 ledger's decision index, from the index alone) — one statement for a person's check, two per page of a
 mass check. On the send path the same
 facts are read with row locks on each person, which serialises checks and ledger writes per person:
-two agents sending to one person at the same instant cannot both pass a cap.
+two agents sending to one person at the same instant cannot both pass a cap. An email filed on a
+lead or deal reads its recipients' people that way in the statement that reads its record
+(`Ahead`): a known person's send asks MariaDB once before its ledger row is written.
 """
 
 from __future__ import annotations
@@ -98,6 +100,7 @@ def fetch_facts(
 	held: dict | None = None,
 	created: dict | None = None,
 	passes: tuple[str, str, object] | None = None,
+	ahead: Ahead | None = None,
 ) -> dict[str, OnRecord]:
 	"""key → what is on record about the person holding it, with their ledger rows since `since`.
 
@@ -117,12 +120,13 @@ def fetch_facts(
 	handed to another person). A person this transaction just created (`created`: name →
 	person_name) is known without reading: open, nothing on record, locked by its insert. With
 	`passes` (user, channel, now), each person's unused override pass of that user is read with
-	them, locked too (`overrides`): a fact the core decides on, like the ledger.
+	them, locked too (`overrides`): a fact the core decides on, like the ledger. What the send read
+	of its people `ahead`, with its record, is not read again.
 	"""
 	if not keys:
 		return {}
 	if lock:
-		return _fetch_locked(keys, since, held, created or {}, passes)
+		return _fetch_locked(keys, since, held, created or {}, passes, ahead)
 	if len(keys) <= FEW:
 		return _fetch_few(sorted(keys), since)
 	out, by_name = {}, {}
@@ -195,9 +199,7 @@ def _fetch_few(keys: list[str], since) -> dict[str, OnRecord]:
 
 def few_statement(keys: list[str], since) -> tuple[str, dict]:
 	"""`_fetch_few`'s statement and its values (the benchmark shows MariaDB's plan for it)."""
-	holder = """(select k.parent from `tabContact Preference Key` k
-		where k.identity = %({0})s and k.parenttype = 'Contact Preference')"""
-	values = {f"key{i}": key for i, key in enumerate(keys)}
+	persons, values = holders(keys)
 	return (
 		f"""(select 'p', k.identity, json_array(p.name, p.person_name, {PREFERENCE_JSON}) collate utf8mb4_bin
 			from `tabContact Preference Key` k
@@ -205,7 +207,7 @@ def few_statement(keys: list[str], since) -> tuple[str, dict]:
 			where k.parenttype = 'Contact Preference' and k.identity in %(keys)s)
 		union all
 		(select 'a', a.person, json_array({", ".join(LEDGER_FIELDS)}) collate utf8mb4_bin from `tabContact Attempt` a
-			where a.person in ({", ".join(holder.format(k) for k in values)})
+			where a.person in ({persons})
 				and a.decides = 1 and a.`timestamp` >= %(since)s)""",
 		{**values, "keys": tuple(keys), "since": since},
 	)
@@ -225,8 +227,117 @@ def _json_rows(query: tuple[str, str], flight: InFlight) -> list:
 		return [list(r) for r in frappe.db.sql(f"select {columns} {from_}", flight.values)]
 
 
+def holders(keys: list[str], prefix: str = "key") -> tuple[str, dict]:
+	"""An SQL list of who holds each of `keys` (a subquery per key on the unique identity index,
+	which MariaDB reads as a constant while optimizing: a person named so is read as one named by
+	value), and its values."""
+	values = {f"{prefix}{i}": key for i, key in enumerate(keys)}
+	return (
+		", ".join(
+			f"""(select k.parent from `tabContact Preference Key` k
+			where k.identity = %({k})s and k.parenttype = 'Contact Preference')"""
+			for k in values
+		),
+		values,
+	)
+
+
+def _locked_statement(persons: str) -> str:
+	"""The send path's locking read of the people `persons` names (an SQL list in parentheses, or
+	a parameter holding a tuple), in turn: their person rows first (`for update`: here a send waits
+	for another to the same person), then their ledgers and the sender's override passes, read
+	after that wait (locking reads, which see what other transactions committed meanwhile). A UNION, not a join: in a joined locking read MariaDB
+	returned a stale view of the joined attempts table. Rows: ("p", name, [person_name,
+	preference]), ("a", person, [*LEDGER_FIELDS]) and ("o", person, [pass, valid_until, user,
+	reason]), each row's facts as one JSON array: three columns for the driver to decode, not twelve.
+	(Only the tables these parts read are locked: not the key rows a subquery in `persons` reads.)"""
+	return f"""(select 'p', p.name, json_array(p.person_name, {PREFERENCE_JSON}) collate utf8mb4_bin
+			from `tabContact Preference` p
+			where p.name in {persons} order by p.name limit %(locked_count)s for update)
+		union all
+		(select 'a', a.person, json_array({", ".join(LEDGER_FIELDS)}) collate utf8mb4_bin
+			from `tabContact Attempt` a
+			where a.person in {persons} and a.decides = 1 and a.`timestamp` >= %(locked_since)s
+			lock in share mode)
+		union all
+		(select 'o', o.person,
+				json_array(o.name, cast(o.valid_until as char), o.user, o.reason) collate utf8mb4_bin
+			from `tabContact Override` o
+			where o.person in {persons} and o.user = %(locked_user)s and o.channel = %(locked_channel)s
+				and o.used = 0 and o.valid_until > %(locked_now)s
+			for update)"""
+
+
+def _locked_values(count: int, since, passes: tuple | None) -> dict:
+	user, channel, now = passes or (None, None, None)
+	return {
+		"locked_count": count,
+		"locked_since": since,
+		"locked_user": user or "",
+		"locked_channel": channel or "",
+		"locked_now": now,
+	}
+
+
+def _take_locked(rows) -> dict[str, OnRecord]:
+	"""Person name → what `_locked_statement` read of them (its rows, in any order)."""
+	prefs, by_person, passes = [], {}, {}
+	for kind, person, facts in rows:
+		facts = json.loads(facts)
+		if kind == "p":
+			prefs.append((person, *facts))
+		elif kind == "a":
+			by_person.setdefault(person, []).append(facts)
+		elif person not in passes or facts[1] < passes[person][1]:
+			passes[person] = facts
+	return {
+		name: OnRecord(name, title, preference, by_person.get(name, []), _override_pass(passes.get(name)))
+		for name, title, preference in prefs
+	}
+
+
+@dataclass
+class Ahead:
+	"""The send path's locking read, made ahead of its decision in the statement that reads the
+	message's record (`identities.record_facts(..., ahead=)`): the people holding the recipients'
+	keys, locked, with their facts since `since` and the sender's passes (`passes`: user, channel,
+	now). The decision then uses what was read for every person it covers, one round trip fewer
+	per send; a person it does not cover (another person on the record, one created since) is read
+	as before (`_fetch_locked`)."""
+
+	since: object
+	passes: tuple
+	read: dict[str, OnRecord] | None = None  # person name → facts, once read (each locked)
+
+	def statement(self, keys) -> tuple[str, dict] | None:
+		"""The parts of the record's statement that read ahead, and their values; None for more
+		keys than `FEW` (a mass email: read after, as usual)."""
+		keys = sorted(keys)
+		if not keys or len(keys) > FEW:
+			return None
+		persons, values = holders(keys, "locked_key")
+		return _locked_statement(f"({persons})"), {
+			**values,
+			**_locked_values(len(keys), self.since, self.passes),
+		}
+
+	def take(self, rows) -> None:
+		self.read = _take_locked(rows)
+
+	def covers(self, persons, since, passes: tuple | None) -> bool:
+		"""Did this read lock and read every one of `persons`, as far back as `since`, with the
+		same sender's passes? (Its `now` is the send's a moment earlier: a pass valid then is used.)"""
+		return (
+			self.read is not None
+			and set(persons) <= self.read.keys()
+			and self.since <= since
+			and passes is not None
+			and self.passes[:2] == passes[:2]
+		)
+
+
 def _fetch_locked(
-	keys: set[str], since, known: dict | None, created: dict, passes: tuple | None
+	keys: set[str], since, known: dict | None, created: dict, passes: tuple | None, ahead: Ahead | None
 ) -> dict[str, OnRecord]:
 	if known is not None and set(known) >= keys:
 		held = [(k, known[k]) for k in keys]
@@ -238,52 +349,14 @@ def _fetch_locked(
 		)
 	records = {name: OnRecord(name, title, None, []) for name, title in created.items()}
 	persons = tuple(sorted({parent for _identity, parent in held} - set(records)))
-	if not persons:
-		return {identity: records[parent] for identity, parent in held if parent in records}
-	# The person rows first (`for update`: here a send waits for another to the same person), then
-	# their ledgers and the sender's override passes, read after that wait: one statement, locking
-	# reads in turn (a UNION, not a join). Rows: ("p", name, [person_name, preference]),
-	# ("a", person, [*LEDGER_FIELDS]) and ("o", person, [pass, valid_until, user, reason]): each
-	# row's facts as one JSON array, three columns for the driver to decode, not twelve.
-	user, channel, now = passes or (None, None, None)
-	rows = frappe.db.sql(
-		f"""(select 'p', p.name, json_array(p.person_name, {PREFERENCE_JSON}) collate utf8mb4_bin
-			from `tabContact Preference` p
-			where p.name in %(persons)s order by p.name limit %(count)s for update)
-		union all
-		(select 'a', a.person, json_array({", ".join(LEDGER_FIELDS)}) collate utf8mb4_bin
-			from `tabContact Attempt` a
-			where a.person in %(persons)s and a.decides = 1 and a.`timestamp` >= %(since)s
-			lock in share mode)
-		union all
-		(select 'o', o.person,
-				json_array(o.name, cast(o.valid_until as char), o.user, o.reason) collate utf8mb4_bin
-			from `tabContact Override` o
-			where o.person in %(persons)s and o.user = %(user)s and o.channel = %(channel)s
-				and o.used = 0 and o.valid_until > %(now)s
-			for update)""",
-		{
-			"persons": persons,
-			"count": len(persons),
-			"since": since,
-			"user": user or "",
-			"channel": channel or "",
-			"now": now,
-		},
-	)
-	prefs, by_person, passes_ = [], {}, {}
-	for kind, person, facts in rows:
-		facts = json.loads(facts)
-		if kind == "p":
-			prefs.append((person, *facts))
-		elif kind == "a":
-			by_person.setdefault(person, []).append(facts)
-		elif person not in passes_ or facts[1] < passes_[person][1]:
-			passes_[person] = facts
-	records.update(
-		(name, OnRecord(name, title, preference, by_person.get(name, []), _override_pass(passes_.get(name))))
-		for name, title, preference in prefs
-	)
+	if ahead is not None and ahead.covers(persons, since, passes):
+		records.update((name, ahead.read[name]) for name in persons)
+	elif persons:
+		rows = frappe.db.sql(
+			_locked_statement("%(persons)s"),
+			{"persons": persons, **_locked_values(len(persons), since, passes)},
+		)
+		records.update(_take_locked(rows))
 	return {identity: records[parent] for identity, parent in held if parent in records}
 
 

@@ -1,6 +1,6 @@
 """Communication: every email, from the CRM UI, the desk, REST, Python or a background job."""
 
-from humane_crm.cadence import guard
+from humane_crm.cadence import facts, guard
 from humane_crm.complaints import reply_gate, spotting
 from humane_crm.constants import MESSAGE_TYPES
 from humane_crm.events import outbox
@@ -17,8 +17,9 @@ def validate(doc, method=None):
 	if not (doc.is_new() and is_outbound_email(doc)):
 		return
 	to = recipients(doc)
-	# The record's people, its open complaints and which recipients are colleagues: one read.
-	record = identities.record_facts(*reference(doc), addresses=to)
+	# The record's people, its open complaints, which recipients are colleagues, and the recipients'
+	# people locked with what the decision reads of them: one statement.
+	record = identities.record_facts(*reference(doc), addresses=to, ahead=facts.read_ahead("Email"))
 	governed = scope.governed(reference(doc), to, record)
 	if not governed:
 		return  # colleagues, people outside CRM: not the app's business

@@ -50,7 +50,7 @@ def resolve(keys: frozenset, title: str | None = None, known: dict[str, str] | N
 	"""The Contact Preference for these keys (created, or taught the keys it lacks, as needed), and
 	key → person for every key when that is certain: each key was found held, or was just written
 	by this transaction. `held` is None when another transaction raced this one for a key: only a
-	locking read then tells who holds it (`contact._fetch_locked` makes it).
+	locking read then tells who holds it (`cadence.query._fetch_locked` makes it).
 
 	When two first contacts race to create the same person, the loser's insert of the unique key
 	fails (InnoDB undoes the failed statement, nothing else) and finds the winner's person with a

@@ -5,6 +5,7 @@ import os
 
 import frappe
 
+from humane_crm.people import ledger
 from humane_crm.tests.concurrency import send_many
 from humane_crm.tests.utils import AGENT, HumaneTestCase, make_lead, new_email, person_of
 from humane_crm.utils import cache
@@ -44,6 +45,17 @@ class TestRaceFree(HumaneTestCase):
 		super().tearDown()
 
 	def test_simultaneous_sends_from_eight_processes_allow_exactly_the_cap(self):
+		# Nobody is on record yet: the first sends race to create the person.
+		self.assert_race_allows_exactly_the_cap()
+
+	def test_simultaneous_sends_to_a_known_person_allow_exactly_the_cap(self):
+		# The person is on record before anyone sends: each send locks and reads them in the
+		# statement that reads its lead (`query.Ahead`), and still only the cap gets through.
+		ledger.person_for(frozenset({self.email}), "Rae")
+		frappe.db.commit()
+		self.assert_race_allows_exactly_the_cap()
+
+	def assert_race_allows_exactly_the_cap(self):
 		ctx = multiprocessing.get_context("spawn")
 		barrier, results = ctx.Barrier(PROCESSES), ctx.Queue()
 		workers = [
