@@ -45,7 +45,9 @@ def main():
 	parser.add_argument("--persons", type=int, default=PERSONS)
 	parser.add_argument("--attempts", type=int, default=ATTEMPTS)
 	parser.add_argument("--samples", type=int, default=1000, help="decisions per run and ledger size")
-	parser.add_argument("--pairs", type=int, default=300, help="interleaved app/stock send pairs per run and case")
+	parser.add_argument(
+		"--pairs", type=int, default=300, help="interleaved app/stock send pairs per run and case"
+	)
 	parser.add_argument("--runs", type=int, default=3)
 	parser.add_argument("--only", choices=("all", "email", "batch", "senders"), default="all")
 	parser.add_argument(
