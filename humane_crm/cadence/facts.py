@@ -18,7 +18,7 @@ from humane_crm.exceptions import UnknownChannelError
 from humane_crm.people import identities
 from humane_crm.policy import decision as core
 from humane_crm.policy.cadence import Attempt, zone_or
-from humane_crm.utils import clock, inputs
+from humane_crm.utils import cache, clock, inputs
 
 CHANNEL_FIELDS = {
 	"Email": "opt_out_email",
@@ -68,8 +68,8 @@ def normalize_channel(channel) -> str:
 	)
 
 
-def reply_window() -> timedelta:
-	return timedelta(hours=identities.decision_settings()["reply_window_hours"])
+def reply_window(settings: dict | None = None) -> timedelta:
+	return timedelta(hours=(settings or identities.decision_settings())["reply_window_hours"])
 
 
 def to_preference(name: str, row: dict) -> core.Preference:
@@ -137,10 +137,18 @@ def decide_for_people(
 
 def read_ahead(channel: str) -> query.Ahead:
 	"""What a send's decision on `channel` will read under its people's locks, to be read ahead
-	with the message's record (`identities.record_facts(..., ahead=)`): one statement, not two."""
+	with the message's record (`identities.record_facts(..., ahead=)`): one statement, not two.
+
+	How far back it reads is bounded by the rules and reply window as this process last knew them
+	(`cache.hint`: no Redis read before the statement, which then overlaps the kept settings' read,
+	see `identities._row`). Should they have changed since, the decision, on the kept ones, reads
+	again under lock what the bound left out (`query.Ahead.covers`)."""
 	now = clock.now()
+	settings, active = cache.hint(cache.DECISION_SETTINGS), cache.hint(cache.CADENCE_RULES)
+	if settings is None or active is None:  # (this process's first send)
+		settings, active = identities.decision_settings(), rules.enabled_rules()
 	return query.Ahead(
-		_since(now, reply_window(), rules.enabled_rules()),
+		_since(now, reply_window(settings), active),
 		(frappe.session.user, normalize_channel(channel), clock.naive(now)),
 	)
 

@@ -1,5 +1,6 @@
 """A read sent to MariaDB before its answer is needed: the server works on it while Python decides
-the page before (a mass check's pages, see `facts.decide_in_pages`).
+the page before (a mass check's pages, see `facts.decide_in_pages`), or while a send reads the kept
+settings from Redis (its record's statement, see `identities._row`).
 
 Frappe talks to MariaDB through PyMySQL (pinned by Frappe: `PyMySQL==1.1.1`), which waits for a
 statement's answer as soon as it sends it. `InFlight` sends a statement and reads its answer only
@@ -55,5 +56,12 @@ class InFlight:
 		if self._rows is not None:
 			return
 		conn, self._conn = self._conn, None
-		conn._read_query_result()  # (raises what MariaDB said, as frappe.db.sql would)
+		try:
+			conn._read_query_result()
+		except Exception as e:  # what MariaDB said, raised as frappe.db.sql raises it
+			if frappe.db.is_deadlocked(e):
+				raise frappe.QueryDeadlockError(e) from e
+			if frappe.db.is_timedout(e):
+				raise frappe.QueryTimeoutError(e) from e
+			raise
 		self._rows = conn._result.rows or ()

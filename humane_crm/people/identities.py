@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import frappe
 
+from humane_crm.cadence.inflight import InFlight
 from humane_crm.constants import CRM_RECORDS, DEFAULT_REPLY_WINDOW_HOURS
 from humane_crm.policy.identity import (
 	is_email_key,
@@ -61,7 +62,8 @@ def phone_key(value: str | None) -> str | None:
 
 
 def keys_of(emails=(), phones=()) -> Person:
-	return person_keys(emails, phones, default_region())
+	phones = [p for p in phones if p]
+	return person_keys(emails, phones, default_region() if phones else None)  # (the region: phones only)
 
 
 @dataclass(frozen=True)
@@ -176,7 +178,9 @@ def _row(
 	if also:
 		statement = f"{statement} union all {also[0]}"
 		values.update(also[1])
-	rows = frappe.db.sql(statement, values)
+	flight = InFlight(statement, values)
+	decision_settings()  # the kept settings' Redis read, made while MariaDB reads (`facts.read_ahead`)
+	rows = flight.rows()
 	if also:
 		ahead.take([r for r in rows if r[0] != "r"])
 	found = [r[2] for r in rows if r[0] == "r"]

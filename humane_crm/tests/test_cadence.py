@@ -1,5 +1,6 @@
 """Contact cadence on a real site: the person counted across agents, channels and records."""
 
+import dataclasses
 import json
 import random
 from datetime import datetime, timedelta, timezone
@@ -10,7 +11,7 @@ import frappe
 from freezegun import freeze_time
 
 from humane_crm.api import check_contact, check_contacts, override_next_contact
-from humane_crm.cadence import facts, inflight, query
+from humane_crm.cadence import facts, inflight, query, rules
 from humane_crm.exceptions import (
 	ContactLimitError,
 	InvalidRuleError,
@@ -338,6 +339,26 @@ class TestEnforcementModes(CadenceTestCase):
 		for _ in range(3):
 			send_email("CRM Lead", self.lead.name, self.email)
 		self.assertEqual(len(attempts(person=person_of(self.email), outcome="Allowed")), 3)
+
+
+class TestReadAhead(CadenceTestCase):
+	def test_a_rule_lengthened_since_this_process_last_read_the_rules_counts_its_whole_window(self):
+		# A send locks and reads its person with its lead, as far back as the rules this process
+		# last knew reach (`facts.read_ahead`). Another process lengthened the rule meanwhile: the
+		# touch five days ago, outside what this process remembers, still counts.
+		rule = self.only_rule(max_attempts=1, window_length=7)
+		frappe.set_user(AGENT)
+		with at(TUESDAY_10AM - timedelta(days=5)):
+			send_email("CRM Lead", self.lead.name, self.email)
+		remembered = dataclasses.replace(rules.to_rule(rule), window=timedelta(days=1))
+		cache._HINTS[frappe.local.site, cache.CADENCE_RULES] = (remembered,)
+		frappe.local.cache.pop(cache.KEPT, None)  # a new request
+		with at(TUESDAY_10AM):
+			# (the read ahead reaches back only as far as the reply window, 72 hours)
+			self.assertEqual(facts.read_ahead("Email").since, clock.naive(clock.now() - timedelta(hours=72)))
+			with self.assertRaises(ContactLimitError) as refused:
+				send_email("CRM Lead", self.lead.name, self.email)
+		self.assertIn("at most 1 touch per 7 days; 1 touch already reached", str(refused.exception))
 
 
 class TestRuleValidation(CadenceTestCase):

@@ -32,6 +32,9 @@ TEMPLATES = "humane_crm:templates"  # stamped: a key of its own
 # What this process last built or read of each stamped value, per site: (stamp, value).
 _STAMPED: dict[tuple[str, str], tuple] = {}
 
+# What this process last built or read of each kept value, per site: a hint, never a fact (`hint`).
+_HINTS: dict[tuple[str, str], Any] = {}
+
 
 def kept(key: str, build: Callable[[], Any]) -> Any:
 	"""The value under `key`, built once and kept until `clear`."""
@@ -42,7 +45,19 @@ def kept(key: str, build: Callable[[], Any]) -> Any:
 	if key not in values:
 		values[key] = build()
 		frappe.cache.hset(KEPT, key, values[key])
+		_HINTS[frappe.local.site, key] = values[key]
 	return values[key]
+
+
+def hint(key: str) -> Any:
+	"""The kept value under `key` as this request read it, else as this process last read it
+	(None before it ever did), without asking Redis: for what may be wrong without harm — the
+	send path's read ahead bounds its ledger read with it, and its decision, on what `kept` says,
+	reads again what the bound left out (`query.Ahead.covers`)."""
+	values = frappe.local.cache.get(KEPT)
+	if values is not None and key in values:
+		return values[key]
+	return _HINTS.get((frappe.local.site, key))
 
 
 def _read_kept() -> dict:
@@ -50,7 +65,9 @@ def _read_kept() -> dict:
 		found = frappe.cache.hgetall(KEPT)
 	except RedisConnectionError:
 		return {}
-	return {k.decode() if isinstance(k, bytes) else k: v for k, v in found.items()}
+	values = {k.decode() if isinstance(k, bytes) else k: v for k, v in found.items()}
+	_HINTS.update(((frappe.local.site, k), v) for k, v in values.items())
+	return values
 
 
 def stamped(key: str, stamp_sql: str, build: Callable[[], Any], stamp: str | None = None) -> Any:
@@ -74,8 +91,9 @@ def forget() -> None:
 	"""Forget every kept and stamped value, in Redis, for the request and in this process."""
 	frappe.cache.delete_value([KEPT, TEMPLATES])
 	frappe.local.cache.pop(KEPT, None)
-	for site_key in [k for k in _STAMPED if k[0] == frappe.local.site]:
-		del _STAMPED[site_key]
+	for held in (_STAMPED, _HINTS):
+		for site_key in [k for k in held if k[0] == frappe.local.site]:
+			del held[site_key]
 
 
 def clear(doc=None, method=None) -> None:
