@@ -137,7 +137,7 @@ def decide_for_people(
 
 def read_ahead(channel: str) -> query.Ahead:
 	"""What a send's decision on `channel` will read under its people's locks, to be read ahead
-	with the message's record (`identities.record_facts(..., ahead=)`): one statement, not two.
+	with the message's record (`identities.record_facts(..., read_ahead=)`): one statement, not two.
 
 	How far back it reads is bounded by the rules and reply window as this process last knew them
 	(`cache.hint`: no Redis read before the statement, which then overlaps the kept settings' read,

@@ -246,10 +246,11 @@ def _locked_statement(persons: str) -> str:
 	"""The send path's locking read of the people `persons` names (an SQL list in parentheses, or
 	a parameter holding a tuple), in turn: their person rows first (`for update`: here a send waits
 	for another to the same person), then their ledgers and the sender's override passes, read
-	after that wait (locking reads, which see what other transactions committed meanwhile). A UNION, not a join: in a joined locking read MariaDB
-	returned a stale view of the joined attempts table. Rows: ("p", name, [person_name,
-	preference]), ("a", person, [*LEDGER_FIELDS]) and ("o", person, [pass, valid_until, user,
-	reason]), each row's facts as one JSON array: three columns for the driver to decode, not twelve.
+	after that wait (locking reads, which see what other transactions committed meanwhile). A
+	UNION, not a join: in a joined locking read MariaDB returned a stale view of the joined
+	attempts table. Rows: ("p", name, [person_name, preference]), ("a", person, [*LEDGER_FIELDS])
+	and ("o", person, [pass, valid_until, user, reason]), each row's facts as one JSON array: three
+	columns for the driver to decode, not twelve.
 	(Only the tables these parts read are locked: not the key rows a subquery in `persons` reads.)"""
 	return f"""(select 'p', p.name, json_array(p.person_name, {PREFERENCE_JSON}) collate utf8mb4_bin
 			from `tabContact Preference` p
@@ -299,7 +300,7 @@ def _take_locked(rows) -> dict[str, OnRecord]:
 @dataclass
 class Ahead:
 	"""The send path's locking read, made ahead of its decision in the statement that reads the
-	message's record (`identities.record_facts(..., ahead=)`): the people holding the recipients'
+	message's record (`identities.record_facts(..., read_ahead=)`): the people holding the recipients'
 	keys, locked, with their facts since `since` and the sender's passes (`passes`: user, channel,
 	now). The decision then uses what was read for every person it covers, one round trip fewer
 	per send; a person it does not cover (another person on the record, one created since) is read

@@ -19,7 +19,9 @@ def validate(doc, method=None):
 	to = recipients(doc)
 	# The record's people, its open complaints, which recipients are colleagues, and the recipients'
 	# people locked with what the decision reads of them: one statement.
-	record = identities.record_facts(*reference(doc), addresses=to, ahead=facts.read_ahead("Email"))
+	record = identities.record_facts(
+		*reference(doc), addresses=to, read_ahead=lambda: facts.read_ahead("Email")
+	)
 	governed = scope.governed(reference(doc), to, record)
 	if not governed:
 		return  # colleagues, people outside CRM: not the app's business

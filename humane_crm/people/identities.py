@@ -96,7 +96,7 @@ class SendFacts:
 	holders: dict  # key → person: every key of every person holding one of `looked_up`
 	templates_stamp: str | None = None  # `TEMPLATES_STAMP`, read with them
 	# The send path's locking read of the recipients' people, made in the same statement when the
-	# caller asked for it (`record_facts(..., ahead=)`, a `cadence.query.Ahead`); None otherwise.
+	# caller asked for it (`record_facts(..., read_ahead=)`, a `cadence.query.Ahead`); else None.
 	ahead: object = None
 
 	def held(self, keys) -> dict[str, str] | None:
@@ -110,19 +110,20 @@ class SendFacts:
 TIME_ZONE_FIELD = "humane_time_zone"
 
 
-def record_facts(doctype: str | None, name: str | None, addresses=None, ahead=None) -> RecordFacts:
+def record_facts(doctype: str | None, name: str | None, addresses=None, read_ahead=None) -> RecordFacts:
 	"""The people a CRM record stands for (none for any other record), with its status and zone.
 
 	With `addresses` (a message's recipients), a lead's or deal's row is read with its open
 	complaints and which addresses are colleagues', in the same query (`_SEND_FACTS`); and with
-	`ahead` (a `cadence.query.Ahead`), the recipients' people are locked and read in that statement
-	too, for the decision the send will ask (`SendFacts.ahead`)."""
+	`read_ahead` (called only then: it makes a `cadence.query.Ahead`), the recipients' people are
+	locked and read in that statement too, for the decision the send will ask (`SendFacts.ahead`)."""
 	gather = _GATHERERS.get(doctype) if (doctype and name) else None
 	if not gather:
 		return RecordFacts(doctype, name)
 	if addresses is None or doctype not in CRM_RECORDS:
 		return gather(name)
-	return gather(name, tuple({a.lower() for a in addresses if a and "@" in a}) or ("",), ahead)
+	addresses = tuple({a.lower() for a in addresses if a and "@" in a}) or ("",)
+	return gather(name, addresses, read_ahead() if read_ahead else None)
 
 
 def record_people(doctype: str | None, name: str | None) -> list[Person]:
