@@ -3,8 +3,8 @@
 `check_outbound` runs in the carrier's `validate` (before insert): it makes sure each person it
 reaches exists, locks them, asks the one decision, and refuses with the full explanation. A
 refused attempt is written to the ledger after the refused transaction rolls back, so the refusal
-itself stays clean. `record_outbound` runs in `after_insert` and writes the ledger rows while the
-person rows are still locked. `record_inbound` notes a person's own message (the reply window).
+itself stays clean. `record_outbound` writes the ledger rows while the person rows are still locked:
+in `after_insert`, or for an email at the end of its `validate`, answered at `after_insert`. `record_inbound` notes a person's own message (the reply window).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from humane_crm.policy import decision as core
 from humane_crm.utils import after_rollback, clock
 
 _FLAG = "humane_crm_verdict"
+_PENDING = "humane_crm_ledger_in_flight"
 
 # The exception and title of each refusal the core names (`core.refusal_kind`).
 _REFUSALS = {
@@ -123,9 +124,13 @@ def rules_that_spoke(person) -> str | None:
 	return ", ".join(names + kinds) or None
 
 
-def record_outbound(doc) -> list[str]:
-	"""Write the ledger rows for a touch `check_outbound` let through."""
-	stash = doc.flags.get(_FLAG)
+def record_outbound(doc, wait: bool = True) -> list[str]:
+	"""Write the ledger rows for a touch `check_outbound` let through (once: the verdict is used up).
+
+	`wait=False` (an email's own `validate`, once it is decided): the rows are sent without waiting
+	for MariaDB's answer, which is read by `recorded` at `after_insert`. MariaDB writes them while
+	Frappe validates the Communication; a refusal of the rows still fails the send, there."""
+	stash = doc.flags.pop(_FLAG, None)
 	if not stash:
 		return []
 	verdict, _reference = stash
@@ -146,7 +151,7 @@ def record_outbound(doc) -> list[str]:
 			reason = _("Override by {0}: {1}").format(pass_.user, pass_.reason)
 			overrides.mark_used(pass_, doc)
 		rows.append(
-			ledger.record(
+			ledger.row_for(
 				person,
 				verdict.channel,
 				"Outbound",
@@ -158,7 +163,18 @@ def record_outbound(doc) -> list[str]:
 				rules=rules_that_spoke(person),
 			)
 		)
-	return rows
+	pending = ledger.insert(rows, wait=wait)
+	if pending is not None:
+		doc.flags[_PENDING] = pending
+	return [row["name"] for row in rows]
+
+
+def recorded(doc) -> None:
+	"""`after_insert` of a touch whose ledger rows `record_outbound(doc, wait=False)` sent: MariaDB's
+	answer to them, raised if it refused them (whatever statement read it first)."""
+	pending = doc.flags.pop(_PENDING, None)
+	if pending is not None:
+		pending.rows()
 
 
 def note_outbound(doc, channel: str, contact_keys: list[str], reference: tuple) -> list[str]:

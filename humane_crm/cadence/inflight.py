@@ -9,8 +9,10 @@ caller's Python run at once — on the site's own connection, in its transaction
 
 Nothing is lost or mixed up if other code sends a statement meanwhile (a name looked up while a
 refusal is explained): the pending answer sits where PyMySQL keeps an unfinished result, and
-PyMySQL reads that to its end before it sends anything else. Where the connection is not PyMySQL's
-the statement is simply run when it is sent.
+PyMySQL reads that to its end before it sends anything else. If MariaDB refused the pending
+statement, that other code is not told (its own statement, a rollback say, goes ahead): the error
+is kept, and raised to whoever asks for the answer (`rows()`). Where the connection is not
+PyMySQL's the statement is simply run when it is sent.
 """
 
 from __future__ import annotations
@@ -32,9 +34,10 @@ class InFlight:
 	# which reads this one's answer and says no.
 	unbuffered_active = False
 
-	def __init__(self, sql: str, values: dict | tuple | None = None):
+	def __init__(self, sql: str, values: dict | tuple | list | None = None):
 		self.values = values
 		self._rows = None
+		self._error = None
 		conn = getattr(frappe.db, "_conn", None)
 		if Connection is None or not isinstance(conn, Connection):
 			self._rows = frappe.db.sql(sql, values)
@@ -45,23 +48,33 @@ class InFlight:
 
 	@property
 	def has_next(self) -> bool:
-		self._read()
+		self._read()  # (an error is kept for `rows()`: the statement about to be sent is not ours)
 		return False
 
 	def rows(self) -> tuple:
 		self._read()
+		if self._error is not None:
+			raise self._error
 		return self._rows
 
 	def _read(self) -> None:
-		if self._rows is not None:
+		if self._rows is not None or self._error is not None:
 			return
 		conn, self._conn = self._conn, None
 		try:
 			conn._read_query_result()
-		except Exception as e:  # what MariaDB said, raised as frappe.db.sql raises it
-			if frappe.db.is_deadlocked(e):
-				raise frappe.QueryDeadlockError(e) from e
-			if frappe.db.is_timedout(e):
-				raise frappe.QueryTimeoutError(e) from e
-			raise
+		except Exception as e:  # what MariaDB said, kept to be raised as frappe.db.sql raises it
+			self._error = _as_frappe_raises(e)
+			return
 		self._rows = conn._result.rows or ()
+
+
+def _as_frappe_raises(e: Exception) -> Exception:
+	if frappe.db.is_deadlocked(e):
+		error = frappe.QueryDeadlockError(e)
+	elif frappe.db.is_timedout(e):
+		error = frappe.QueryTimeoutError(e)
+	else:
+		return e
+	error.__cause__ = e
+	return error

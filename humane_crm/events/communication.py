@@ -31,12 +31,15 @@ def validate(doc, method=None):
 		message_check.check_message(doc.subject, doc.content, record.templates_stamp)
 		reply_gate.gate(doc, record)  # an open complaint: the empathy checklist first, and own words
 		guard.check_outbound(doc, "Email", governed, reference(doc), record)  # cadence, the person's wishes
+	# Its ledger rows, sent now and answered at after_insert: MariaDB writes them while Frappe
+	# validates the Communication (the person rows stay locked; a rollback takes them too).
+	guard.record_outbound(doc, wait=False)
 	outbox.decided(doc.name)  # its queued email needs nothing more
 
 
 def after_insert(doc, method=None):
 	if is_outbound_email(doc):
-		guard.record_outbound(doc)
+		guard.recorded(doc)  # (its ledger rows, sent by validate: raised here if MariaDB refused them)
 		reply_gate.responded(doc)  # the reply a complaint waited for: follow-up owed
 	elif is_inbound_email(doc) and doc.flags.in_receive:
 		# Only mail an Email Account pulled in is the person speaking: it opens the reply window

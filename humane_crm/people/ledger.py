@@ -13,6 +13,7 @@ import frappe
 from pymysql.err import IntegrityError
 
 from humane_crm.cadence.facts import PersonVerdict
+from humane_crm.cadence.inflight import InFlight
 from humane_crm.utils import clock
 
 # A second insert of a unique identity: Frappe raises UniqueValidationError for a `unique` field
@@ -138,8 +139,12 @@ def _new_person(keys: frozenset, title: str | None) -> tuple[str, set[str], str]
 
 
 def _insert(doctype: str, rows: list[dict]) -> None:
+	frappe.db.sql(*_insert_sql(doctype, rows))
+
+
+def _insert_sql(doctype: str, rows: list[dict]) -> tuple[str, list]:
 	columns = list(rows[0])
-	frappe.db.sql(
+	return (
 		f"insert into `tab{doctype}` ({', '.join(f'`{c}`' for c in columns)}) values "
 		+ ", ".join(f"({', '.join(['%s'] * len(columns))})" for _row in rows),
 		[row[c] for row in rows for c in columns],
@@ -191,11 +196,33 @@ def record(
 	at=None,
 ) -> str:
 	"""Append one row to the ledger and return its name."""
+	row = row_for(
+		person, channel, direction, outcome, reference, source, agent, title, reason, rules, key, at
+	)
+	insert([row])
+	return row["name"]
+
+
+def row_for(
+	person: PersonVerdict | frozenset,
+	channel: str,
+	direction: str,
+	outcome: str,
+	reference: tuple[str | None, str | None] = (None, None),
+	source: tuple[str | None, str | None] = (None, None),
+	agent: str | None = None,
+	title: str | None = None,
+	reason: str | None = None,
+	rules: str | None = None,
+	key: str | None = None,
+	at=None,
+) -> dict:
+	"""One ledger row, as `record` writes it (its person found or created now)."""
 	keys = person.keys if isinstance(person, PersonVerdict) else person
 	# The send path resolved and locked its people already: reuse them rather than look again.
 	known = person.persons if isinstance(person, PersonVerdict) else None
 	now = clock.naive(clock.now())
-	row = {
+	return {
 		"name": frappe.generate_hash(length=12),
 		"owner": frappe.session.user,
 		"modified_by": frappe.session.user,
@@ -215,12 +242,22 @@ def record(
 		"reason": reason,
 		"rules": rules,
 	}
-	# An append-only ledger row on the hot path of every email: one plain insert. It needs none of
-	# Frappe's insert machinery (no doc events, no realtime list update), and the person's link
-	# check would be a plain read that cannot see a person committed after this transaction's
-	# snapshot (we hold its row lock).
-	frappe.db.sql(
-		f"insert into `tabContact Attempt` ({', '.join(f'`{c}`' for c in row)}) values ({', '.join(['%s'] * len(row))})",
-		list(row.values()),
-	)
-	return row["name"]
+
+
+def insert(rows: list[dict], wait: bool = True) -> InFlight | None:
+	"""Write ledger rows (`row_for`) in one statement.
+
+	An append-only ledger row is on the hot path of every email: one plain insert. It needs none of
+	Frappe's insert machinery (no doc events, no realtime list update), and the person's link check
+	would be a plain read that cannot see a person committed after this transaction's snapshot (we
+	hold its row lock).
+
+	`wait=False` sends it without waiting for MariaDB's answer (`InFlight`): the caller carries on
+	while MariaDB writes, and must ask for the answer (`rows()`) before the work is done, which
+	raises what MariaDB refused."""
+	if not rows:
+		return None
+	if wait:
+		_insert("Contact Attempt", rows)
+		return None
+	return InFlight(*_insert_sql("Contact Attempt", rows))

@@ -228,6 +228,26 @@ class TestDefaults(CadenceTestCase):
 			answer = send_email("CRM Lead", self.lead.name, self.email, "Here are the details you asked for.")
 		self.assertEqual([r.outcome for r in attempts(source_name=answer["name"])], ["Exempt"])
 
+	def test_an_email_whose_ledger_row_mariadb_refuses_fails_rather_than_go_out_uncounted(self):
+		# The row is sent without waiting at the end of validate and answered at after_insert:
+		# Frappe's insert of the Communication reads the answer first, and must not swallow it.
+		from humane_crm.people import ledger
+
+		frappe.set_user(AGENT)
+		with at(TUESDAY_10AM):
+			first = send_email("CRM Lead", self.lead.name, self.email)
+		taken = frappe.db.get_value("Contact Attempt", {"source_name": first["name"]}, "name")
+		real = ledger.row_for
+		with (
+			patch.object(ledger, "row_for", lambda *a, **k: {**real(*a, **k), "name": taken}),
+			at(TUESDAY_10AM + timedelta(days=1)),
+			self.assertRaises(Exception) as refused,
+		):
+			send_email("CRM Lead", self.lead.name, self.email, subject="Never counted")
+		self.assertTrue(frappe.db.is_duplicate_entry(refused.exception), repr(refused.exception))
+		frappe.db.rollback()  # what the request handler does with a failed request
+		self.assertFalse(frappe.db.exists("Communication", {"subject": "Never counted"}))
+
 	def test_a_refused_attempt_is_kept_in_the_ledger_after_the_rollback(self):
 		frappe.set_user(AGENT)
 		with at(datetime(2026, 11, 29, 12, 0, tzinfo=NY)):  # a Sunday
@@ -476,6 +496,14 @@ class TestBatchAndBackfill(CadenceTestCase):
 			broken.rows()
 		self.assertTrue(frappe.db.is_table_missing(raised.exception))
 		self.assertEqual(frappe.db.sql("select 8"), ((8,),))
+		# A refused statement read by someone else's: theirs goes ahead, and the error waits for
+		# whoever asks for the answer.
+		broken = inflight.InFlight("select * from `tabNo Such Table`")
+		self.assertEqual(frappe.db.sql("select 'meanwhile'"), (("meanwhile",),))
+		for _asked in range(2):
+			with self.assertRaises(Exception) as raised:
+				broken.rows()
+			self.assertTrue(frappe.db.is_table_missing(raised.exception))
 		pages = facts.decide_in_pages([frozenset({f"q{i}@example.com"}) for i in range(9)], "Email", 2)
 		self.assertEqual(len(next(pages)), 2)
 		pages.close()  # its next page's reads still in flight
