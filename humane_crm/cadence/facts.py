@@ -140,7 +140,7 @@ def read_ahead(channel: str) -> query.Ahead:
 	with the message's record (`identities.record_facts(..., read_ahead=)`): one statement, not two.
 
 	How far back it reads is bounded by the rules and reply window as this process last knew them
-	(`cache.hint`: no Redis read before the statement, which then overlaps the kept settings' read,
+	(`cache.hint`: nothing is read before the statement, which also carries the kept values' stamp,
 	see `identities._row`). Should they have changed since, the decision, on the kept ones, reads
 	again under lock what the bound left out (`query.Ahead.covers`)."""
 	now = clock.now()

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import frappe
 
-from humane_crm.cadence.inflight import InFlight
 from humane_crm.constants import CRM_RECORDS, DEFAULT_REPLY_WINDOW_HOURS
 from humane_crm.policy.identity import (
 	is_email_key,
@@ -137,8 +136,9 @@ OPEN_COMPLAINTS = "reference_name = %(name)s and reference_doctype = %(doctype)s
 # What a send also asks, in its record's own query: the record's Open complaints (indexed by
 # reference_name), which recipients are desk users (User's unique email), and who holds the
 # recipients' keys with all of each holder's keys (unique identity, then the holder's rows by
-# parent): the plain read `ledger.resolve` would make; and the templates' stamp, which the message
-# check would read on its own (`message_check.known_templates`).
+# parent): the plain read `ledger.resolve` would make; the templates' stamp, which the message
+# check would read on its own (`message_check.known_templates`); and the kept settings' and rules'
+# stamp, so that the send reads them from Redis only when they changed (`cache.kept_as_of`).
 _SEND_FACTS = f"""(select group_concat(c.name separator '\\n') from `tabComplaint` c
 	where {OPEN_COMPLAINTS}),
 	(select group_concat(lower(u.email) separator '\\n') from `tabUser` u
@@ -146,8 +146,15 @@ _SEND_FACTS = f"""(select group_concat(c.name separator '\\n') from `tabComplain
 	(select group_concat(k2.identity, ' ', k2.parent separator '\\n') from `tabContact Preference Key` k1
 	join `tabContact Preference Key` k2 on k2.parent = k1.parent and k2.parenttype = 'Contact Preference'
 	where k1.parenttype = 'Contact Preference' and k1.identity in %(keys)s),
-	({TEMPLATES_STAMP})"""
-_SEND_COLUMNS = ("humane_open_complaints", "humane_colleagues", "humane_holders", "humane_templates_stamp")
+	({TEMPLATES_STAMP}),
+	({cache.KEPT_STAMP})"""
+_SEND_COLUMNS = (
+	"humane_open_complaints",
+	"humane_colleagues",
+	"humane_holders",
+	"humane_templates_stamp",
+	"humane_kept_stamp",
+)
 
 
 def _row(
@@ -158,11 +165,11 @@ def _row(
 
 	On the send path (`addresses`), the row and what the send asks with it come as one JSON array
 	(one column for the driver to decode, not a dozen), in a UNION with the parts `ahead` reads."""
-	cache = frappe.local.cache.setdefault("humane_crm_fields", {})
-	if doctype not in cache:
+	known = frappe.local.cache.setdefault("humane_crm_fields", {})
+	if doctype not in known:
 		meta = frappe.get_meta(doctype)
-		cache[doctype] = tuple(f for f in fields if meta.has_field(f))
-	columns = cache[doctype]
+		known[doctype] = tuple(f for f in fields if meta.has_field(f))
+	columns = known[doctype]
 	values = {"name": name, "doctype": doctype}
 	if addresses is None:
 		rows = frappe.db.sql(
@@ -179,15 +186,14 @@ def _row(
 	if also:
 		statement = f"{statement} union all {also[0]}"
 		values.update(also[1])
-	flight = InFlight(statement, values)
-	decision_settings()  # the kept settings' Redis read, made while MariaDB reads (`facts.read_ahead`)
-	rows = flight.rows()
+	rows = frappe.db.sql(statement, values)
 	if also:
 		ahead.take([r for r in rows if r[0] != "r"])
 	found = [r[2] for r in rows if r[0] == "r"]
 	if not found:
 		return None
 	row = frappe._dict(zip((*columns, *_SEND_COLUMNS), json.loads(found[0]), strict=True))
+	cache.kept_as_of(row.humane_kept_stamp)  # the settings and rules, without asking Redis
 	row.humane_looked_up = keys  # the recipients' keys the holders were read for
 	row.humane_ahead = ahead if also else None
 	return row

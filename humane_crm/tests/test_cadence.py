@@ -380,6 +380,18 @@ class TestReadAhead(CadenceTestCase):
 				send_email("CRM Lead", self.lead.name, self.email)
 		self.assertIn("at most 1 touch per 7 days; 1 touch already reached", str(refused.exception))
 
+	def test_a_rule_changed_without_a_doc_event_holds_from_the_next_send(self):
+		# frappe.db.set_value fires no doc event, so nothing forgets the kept rules: the send reads
+		# their stamp with its record, and rebuilds them when it changed.
+		rule = self.only_rule(max_attempts=5, window_length=7, window_unit="Days")
+		frappe.set_user(AGENT)
+		with at(TUESDAY_10AM):
+			send_email("CRM Lead", self.lead.name, self.email)
+		frappe.db.set_value("Contact Cadence Rule", rule.name, "max_attempts", 1)
+		with at(TUESDAY_10AM + timedelta(hours=1)), self.assertRaises(ContactLimitError) as refused:
+			send_email("CRM Lead", self.lead.name, self.email)
+		self.assertIn("at most 1 touch per 7 days", str(refused.exception))
+
 
 class TestRuleValidation(CadenceTestCase):
 	def test_invalid_rules_are_refused_with_a_clear_message(self):

@@ -6,6 +6,10 @@ Two kinds, and where their invalidation is wired:
   Humane CRM Settings, System Settings, a Contact Cadence Rule or an Email Template is saved or
   deleted (hooks.py), and again once that change is committed or rolled back: a decision in another
   process that refilled a key in between read the tables as they were before.
+  A send asks no Redis for them: its record's statement reads `KEPT_STAMP` (when each settings
+  document and the rules last changed), and `kept_as_of` uses what this process holds while that
+  stamp is unchanged, or rebuilds each value from the tables, read in the stamp's own transaction,
+  when it changed — a rule changed without a doc event (`frappe.db.set_value`) included.
 - `stamped`: what a guardrail must never see looser than it is (the known templates). The stamp —
   one cheap indexed read, e.g. the row count and the latest `modified` — is read every time, and a
   value whose stamp differs is rebuilt before it is used: a direct write no doc event sees, or
@@ -35,6 +39,16 @@ _STAMPED: dict[tuple[str, str], tuple] = {}
 # What this process last built or read of each kept value, per site: a hint, never a fact (`hint`).
 _HINTS: dict[tuple[str, str], Any] = {}
 
+# When the kept values' sources last changed: the settings documents (their row in Singles, on
+# the (doctype, field) index) and the rules (a handful of rows; a rename changes the names' sum).
+KEPT_STAMP = """select concat_ws(' ',
+	(select value from `tabSingles` where doctype = 'Humane CRM Settings' and field = 'modified'),
+	(select value from `tabSingles` where doctype = 'System Settings' and field = 'modified'),
+	(select concat_ws(' ', count(*), max(modified), sum(crc32(name))) from `tabContact Cadence Rule`))"""
+
+# What this process holds of the kept values, per site, and the `KEPT_STAMP` they were built under.
+_AS_OF: dict[str, tuple[str, dict]] = {}
+
 
 def kept(key: str, build: Callable[[], Any]) -> Any:
 	"""The value under `key`, built once and kept until `clear`."""
@@ -47,6 +61,19 @@ def kept(key: str, build: Callable[[], Any]) -> Any:
 		frappe.cache.hset(KEPT, key, values[key])
 		_HINTS[frappe.local.site, key] = values[key]
 	return values[key]
+
+
+def kept_as_of(stamp: str | None) -> None:
+	"""The send path read `KEPT_STAMP` in its own statement: for this request, the kept values are
+	this process's own while the stamp is the one they were built under (no Redis read), else
+	each is rebuilt from the tables as this transaction sees them, and kept under the new stamp.
+	(Not Redis's: a process could have refilled it before the change was committed.)"""
+	if stamp is None:
+		return
+	mine = _AS_OF.get(frappe.local.site)
+	if mine is None or mine[0] != stamp:
+		mine = _AS_OF[frappe.local.site] = (stamp, {})
+	frappe.local.cache[KEPT] = mine[1]
 
 
 def hint(key: str) -> Any:
@@ -91,6 +118,7 @@ def forget() -> None:
 	"""Forget every kept and stamped value, in Redis, for the request and in this process."""
 	frappe.cache.delete_value([KEPT, TEMPLATES])
 	frappe.local.cache.pop(KEPT, None)
+	_AS_OF.pop(frappe.local.site, None)
 	for held in (_STAMPED, _HINTS):
 		for site_key in [k for k in held if k[0] == frappe.local.site]:
 			del held[site_key]
