@@ -1,6 +1,6 @@
-"""A read sent to MariaDB before its answer is needed: the server works on it while Python decides
-the page before (a mass check's pages, see `facts.decide_in_pages`), or while a send reads the kept
-settings from Redis (its record's statement, see `identities._row`).
+"""A statement sent to MariaDB before its answer is needed: the server works on it while Python
+decides the page before (a mass check's pages, see `facts.decide_in_pages`), or writes a send's
+ledger rows while Frappe validates and inserts the email (`ledger.insert(..., wait=False)`).
 
 Frappe talks to MariaDB through PyMySQL (pinned by Frappe: `PyMySQL==1.1.1`), which waits for a
 statement's answer as soon as it sends it. `InFlight` sends a statement and reads its answer only
