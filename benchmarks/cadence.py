@@ -840,11 +840,11 @@ def email_vs_stock(args) -> None:
 	for case, goal in goals.items():
 		r = runs[case]
 		print(
-			f"email.make (queued), {labels[case]}: app ÷ stock {spread([x[0] for x in r])}x "
+			f"email.make (queued), {labels[case]}: app ÷ stock {spread([x[0] for x in r], '{:.3f}')}x "
 			f"(goal ≤ {goal:.2f}x; median of {args.pairs} interleaved pairs' ratios per run); "
 			f"app {spread([x[1] for x in r], '{:.1f}')} ms, stock {spread([x[2] for x in r], '{:.1f}')} "
-			f"ms (ratio of the medians {spread([x[3] for x in r])}x); CPU time of the sending process "
-			f"{spread([x[4] for x in r])}x; queries {r[0][5]} vs {r[0][6]}; {args.runs} runs at "
+			f"ms (ratio of the medians {spread([x[3] for x in r], '{:.3f}')}x); CPU time of the sending "
+			f"process {spread([x[4] for x in r], '{:.3f}')}x; queries {r[0][5]} vs {r[0][6]}; {args.runs} runs at "
 			f"{', '.join(x[7] for x in r)}"
 		)
 
