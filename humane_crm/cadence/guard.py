@@ -4,7 +4,8 @@
 reaches exists, locks them, asks the one decision, and refuses with the full explanation. A
 refused attempt is written to the ledger after the refused transaction rolls back, so the refusal
 itself stays clean. `record_outbound` writes the ledger rows while the person rows are still locked:
-in `after_insert`, or for an email at the end of its `validate`, answered at `after_insert`. `record_inbound` notes a person's own message (the reply window).
+in `after_insert`, or for an email at the end of its `validate`, answered at `after_insert`.
+`record_inbound` notes a person's own message (the reply window).
 """
 
 from __future__ import annotations

@@ -138,7 +138,7 @@ OPEN_COMPLAINTS = "reference_name = %(name)s and reference_doctype = %(doctype)s
 # recipients' keys with all of each holder's keys (unique identity, then the holder's rows by
 # parent): the plain read `ledger.resolve` would make; the templates' stamp, which the message
 # check would read on its own (`message_check.known_templates`); and the kept settings' and rules'
-# stamp, so that the send reads them from Redis only when they changed (`cache.kept_as_of`).
+# stamp, so that the send asks Redis nothing for them (`cache.kept_as_of`).
 _SEND_FACTS = f"""(select group_concat(c.name separator '\\n') from `tabComplaint` c
 	where {OPEN_COMPLAINTS}),
 	(select group_concat(lower(u.email) separator '\\n') from `tabUser` u

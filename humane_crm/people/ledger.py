@@ -181,24 +181,9 @@ def _add_keys(name: str, keys: list[str]) -> bool:
 	return added
 
 
-def record(
-	person: PersonVerdict | frozenset,
-	channel: str,
-	direction: str,
-	outcome: str,
-	reference: tuple[str | None, str | None] = (None, None),
-	source: tuple[str | None, str | None] = (None, None),
-	agent: str | None = None,
-	title: str | None = None,
-	reason: str | None = None,
-	rules: str | None = None,
-	key: str | None = None,
-	at=None,
-) -> str:
-	"""Append one row to the ledger and return its name."""
-	row = row_for(
-		person, channel, direction, outcome, reference, source, agent, title, reason, rules, key, at
-	)
+def record(*args, **kwargs) -> str:
+	"""Append one row to the ledger (`row_for`'s arguments) and return its name."""
+	row = row_for(*args, **kwargs)
 	insert([row])
 	return row["name"]
 
