@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import frappe
 
+from humane_crm.cadence.inflight import InFlight
 from humane_crm.constants import CRM_RECORDS, DEFAULT_REPLY_WINDOW_HOURS
 from humane_crm.policy.identity import (
 	is_email_key,
@@ -115,14 +116,67 @@ def record_facts(doctype: str | None, name: str | None, addresses=None, read_ahe
 	With `addresses` (a message's recipients), a lead's or deal's row is read with its open
 	complaints and which addresses are colleagues', in the same query (`_SEND_FACTS`); and with
 	`read_ahead` (called only then: it makes a `cadence.query.Ahead`), the recipients' people are
-	locked and read in that statement too, for the decision the send will ask (`SendFacts.ahead`)."""
+	locked and read in that statement too, for the decision the send will ask (`SendFacts.ahead`).
+	(`SendRead` asks that statement ahead of the answer.)"""
+	if addresses is not None and doctype in CRM_RECORDS and name:
+		return SendRead(doctype, name, addresses, read_ahead).answer()
 	gather = _GATHERERS.get(doctype) if (doctype and name) else None
-	if not gather:
-		return RecordFacts(doctype, name)
-	if addresses is None or doctype not in CRM_RECORDS:
-		return gather(name)
-	addresses = tuple({a.lower() for a in addresses if a and "@" in a}) or ("",)
-	return gather(name, addresses, read_ahead() if read_ahead else None)
+	return gather(name) if gather else RecordFacts(doctype, name)
+
+
+class SendRead:
+	"""A send's one statement about its record (`record_facts(..., addresses, read_ahead)`), asked
+	now and answered by `answer()`.
+
+	With `wait=False` the statement is sent without waiting for it (`InFlight`): MariaDB reads, and
+	locks the recipients' people, while the caller's Python runs. An email's `before_insert` asks;
+	its `validate` takes the answer if the email still asks the same (`asks`), so the statement's
+	time in MariaDB is spent while Frappe names and validates the Communication, not after."""
+
+	def __init__(self, doctype: str, name: str, addresses, read_ahead=None, wait: bool = True):
+		self.doctype, self.name = doctype, name
+		self.addresses = _addresses(addresses)
+		self.user = frappe.session.user
+		self.keys = keys_of(self.addresses)
+		self.ahead = read_ahead() if read_ahead else None
+		statement, values = _send_statement(doctype, name, self.addresses, self.keys, self.ahead)
+		self.with_ahead = " union all " in statement
+		if wait:
+			self._rows = frappe.db.sql(statement, values)
+		else:
+			self._sent = InFlight(statement, values)
+
+	def asks(self, doctype: str | None, name: str | None, addresses) -> bool:
+		"""Is this what a send of `addresses` on that record, by this user, would ask now?"""
+		return (doctype, name, _addresses(addresses), frappe.session.user) == (
+			self.doctype,
+			self.name,
+			self.addresses,
+			self.user,
+		)
+
+	def answer(self) -> RecordFacts:
+		rows = self._rows if hasattr(self, "_rows") else self._sent.rows()
+		if self.with_ahead:
+			self.ahead.take([r for r in rows if r[0] != "r"])
+		found = [r[2] for r in rows if r[0] == "r"]
+		if not found:
+			return RecordFacts(self.doctype, self.name)
+		row = frappe._dict(zip((*_columns(self.doctype), *_SEND_COLUMNS), json.loads(found[0]), strict=True))
+		cache.kept_as_of(row.humane_kept_stamp)  # the settings and rules, without asking Redis
+		send = SendFacts(
+			tuple((row.humane_open_complaints or "").splitlines()),
+			frozenset((row.humane_colleagues or "").splitlines()),
+			self.keys,  # the recipients' keys the holders were read for
+			dict(line.split(" ", 1) for line in (row.humane_holders or "").splitlines()),
+			row.humane_templates_stamp,
+			self.ahead if self.with_ahead else None,
+		)
+		return _GATHERERS[self.doctype](self.name, row, send)
+
+
+def _addresses(addresses) -> tuple[str, ...]:
+	return tuple(sorted({a.lower() for a in addresses if a and "@" in a})) or ("",)
 
 
 def record_people(doctype: str | None, name: str | None) -> list[Person]:
@@ -157,66 +211,48 @@ _SEND_COLUMNS = (
 )
 
 
-def _row(
-	doctype: str, name: str, fields: tuple[str, ...], addresses: tuple | None, ahead=None
-) -> frappe._dict | None:
-	"""One record's fields (those the doctype has), by a plain parameterised query: this runs for
-	every outbound touch, and frappe.db.get_value's field parsing costs more than the read.
+_FIELDS = {
+	"CRM Lead": ("email", "mobile_no", "phone", "status", "lead_name", TIME_ZONE_FIELD),
+	"CRM Deal": ("email", "mobile_no", "phone", "lead", "status", "lead_name", TIME_ZONE_FIELD),
+}
 
-	On the send path (`addresses`), the row and what the send asks with it come as one JSON array
-	(one column for the driver to decode, not a dozen), in a UNION with the parts `ahead` reads."""
+
+def _columns(doctype: str) -> tuple[str, ...]:
+	"""The record's fields (`_FIELDS`) its doctype has."""
 	known = frappe.local.cache.setdefault("humane_crm_fields", {})
 	if doctype not in known:
 		meta = frappe.get_meta(doctype)
-		known[doctype] = tuple(f for f in fields if meta.has_field(f))
-	columns = known[doctype]
-	values = {"name": name, "doctype": doctype}
-	if addresses is None:
-		rows = frappe.db.sql(
-			f"select {', '.join(f'`{f}`' for f in columns)} from `tab{doctype}` where name = %(name)s",
-			values,
-			as_dict=True,
-		)
-		return rows[0] if rows else None
-	keys = keys_of(addresses)
-	values.update(addresses=addresses, keys=tuple(keys) or ("",))
-	statement = f"""(select 'r', '', json_array({", ".join(f"`{f}`" for f in columns)}, {_SEND_FACTS})
+		known[doctype] = tuple(f for f in _FIELDS[doctype] if meta.has_field(f))
+	return known[doctype]
+
+
+def _row(doctype: str, name: str) -> frappe._dict | None:
+	"""One record's fields, by a plain parameterised query: this runs for every outbound touch,
+	and frappe.db.get_value's field parsing costs more than the read."""
+	rows = frappe.db.sql(
+		f"select {', '.join(f'`{f}`' for f in _columns(doctype))} from `tab{doctype}` where name = %(name)s",
+		{"name": name},
+		as_dict=True,
+	)
+	return rows[0] if rows else None
+
+
+def _send_statement(doctype: str, name: str, addresses: tuple, keys, ahead) -> tuple[str, dict]:
+	"""The send path's statement (`SendRead`): the record's row and what the send asks with it as
+	one JSON array (one column for the driver to decode, not a dozen), in a UNION with the parts
+	`ahead` reads."""
+	values = {"name": name, "doctype": doctype, "addresses": addresses, "keys": tuple(keys) or ("",)}
+	statement = f"""(select 'r', '', json_array({", ".join(f"`{f}`" for f in _columns(doctype))}, {_SEND_FACTS})
 		collate utf8mb4_bin from `tab{doctype}` where name = %(name)s)"""
 	also = ahead.statement(keys) if ahead is not None else None
 	if also:
 		statement = f"{statement} union all {also[0]}"
 		values.update(also[1])
-	rows = frappe.db.sql(statement, values)
-	if also:
-		ahead.take([r for r in rows if r[0] != "r"])
-	found = [r[2] for r in rows if r[0] == "r"]
-	if not found:
-		return None
-	row = frappe._dict(zip((*columns, *_SEND_COLUMNS), json.loads(found[0]), strict=True))
-	cache.kept_as_of(row.humane_kept_stamp)  # the settings and rules, without asking Redis
-	row.humane_looked_up = keys  # the recipients' keys the holders were read for
-	row.humane_ahead = ahead if also else None
-	return row
+	return statement, values
 
 
-def _send_facts(row: frappe._dict, addresses: tuple | None) -> dict:
-	if addresses is None:
-		return {}
-	return {
-		"send": SendFacts(
-			tuple((row.humane_open_complaints or "").splitlines()),
-			frozenset((row.humane_colleagues or "").splitlines()),
-			row.humane_looked_up,
-			dict(line.split(" ", 1) for line in (row.humane_holders or "").splitlines()),
-			row.humane_templates_stamp,
-			row.humane_ahead,
-		)
-	}
-
-
-def _lead(name: str, addresses: tuple | None = None, ahead=None) -> RecordFacts:
-	fields = ("email", "mobile_no", "phone", "status", "lead_name", TIME_ZONE_FIELD)
-	row = _row("CRM Lead", name, fields, addresses, ahead)
+def _lead(name: str, row: frappe._dict | None = None, send: SendFacts | None = None) -> RecordFacts:
+	row = row or _row("CRM Lead", name)
 	if not row:
 		return RecordFacts("CRM Lead", name)
 	person = keys_of([row.email], [row.mobile_no, row.phone])
@@ -227,13 +263,12 @@ def _lead(name: str, addresses: tuple | None = None, ahead=None) -> RecordFacts:
 		row.status,
 		row.get(TIME_ZONE_FIELD),
 		row.lead_name,
-		**_send_facts(row, addresses),
+		send,
 	)
 
 
-def _deal(name: str, addresses: tuple | None = None, ahead=None) -> RecordFacts:
-	fields = ("email", "mobile_no", "phone", "lead", "status", "lead_name", TIME_ZONE_FIELD)
-	row = _row("CRM Deal", name, fields, addresses, ahead)
+def _deal(name: str, row: frappe._dict | None = None, send: SendFacts | None = None) -> RecordFacts:
+	row = row or _row("CRM Deal", name)
 	if not row:
 		return RecordFacts("CRM Deal", name)
 	# The lead a deal was converted from is the same human as the deal's own person.
@@ -252,7 +287,7 @@ def _deal(name: str, addresses: tuple | None = None, ahead=None) -> RecordFacts:
 		row.status,
 		row.get(TIME_ZONE_FIELD),
 		row.lead_name,
-		**_send_facts(row, addresses),
+		send,
 	)
 
 

@@ -392,6 +392,30 @@ class TestReadAhead(CadenceTestCase):
 			send_email("CRM Lead", self.lead.name, self.email)
 		self.assertIn("at most 1 touch per 7 days", str(refused.exception))
 
+	def test_an_email_changed_after_its_before_insert_is_decided_on_what_it_says_at_validate(self):
+		# An email's record is asked for at before_insert and answered at validate. Another app's
+		# hook may redirect the email between the two: the answer about the first lead is passed
+		# over, and the email is decided on the lead it goes to, in that lead's time zone.
+		from frappe.core.doctype.communication.communication import Communication
+
+		bea = new_email("bea")
+		bea_lead = make_lead("Bea", email=bea, **{TIME_ZONE_FIELD: "Asia/Tokyo"})
+
+		def redirect(comm):
+			comm.reference_name, comm.recipients = bea_lead.name, bea
+
+		frappe.set_user(AGENT)
+		with (
+			at(TUESDAY_10AM),  # (00:00 on Wednesday in Tokyo)
+			patch.object(Communication, "before_validate", redirect, create=True),
+			self.assertRaises(OutsideContactHoursError) as refused,
+		):
+			send_email("CRM Lead", self.lead.name, self.email)
+		self.assertIn("it is Wed 00:00 for Bea Ruiz", str(refused.exception))
+		self.assertIn("(Asia/Tokyo, from the record)", str(refused.exception))
+		with at(TUESDAY_10AM):  # (Ana, whom it was first written to, may be written to now)
+			self.assertEqual(check_contact("CRM Lead", self.lead.name, "Email")["outcome"], "allow")
+
 
 class TestRuleValidation(CadenceTestCase):
 	def test_invalid_rules_are_refused_with_a_clear_message(self):
