@@ -100,7 +100,13 @@ def is_inbound_email(doc) -> bool:
 
 
 def recipients(doc) -> list[str]:
-	return split_emails(", ".join(filter(None, (doc.recipients, doc.cc, doc.bcc))))
+	"""Every address the email goes to (parsed once per email while its fields stay the same:
+	before_insert and validate both ask)."""
+	raw = ", ".join(filter(None, (doc.recipients, doc.cc, doc.bcc)))
+	parsed = doc.flags.get("humane_crm_recipients")
+	if parsed is None or parsed[0] != raw:
+		parsed = doc.flags["humane_crm_recipients"] = (raw, split_emails(raw))
+	return list(parsed[1])
 
 
 def reference(doc) -> tuple:
