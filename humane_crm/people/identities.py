@@ -139,12 +139,11 @@ class SendRead:
 		self.user = frappe.session.user
 		self.keys = keys_of(self.addresses)
 		self.ahead = read_ahead() if read_ahead else None
-		statement, values = _send_statement(doctype, name, self.addresses, self.keys, self.ahead)
-		self.with_ahead = " union all " in statement
-		if wait:
-			self._rows = frappe.db.sql(statement, values)
-		else:
-			self._sent = InFlight(statement, values)
+		statement, values, self.with_ahead = _send_statement(
+			doctype, name, self.addresses, self.keys, self.ahead
+		)
+		self._sent = None if wait else InFlight(statement, values)
+		self._rows = frappe.db.sql(statement, values) if wait else None
 
 	def asks(self, doctype: str | None, name: str | None, addresses) -> bool:
 		"""Is this what a send of `addresses` on that record, by this user, would ask now?"""
@@ -156,7 +155,7 @@ class SendRead:
 		)
 
 	def answer(self) -> RecordFacts:
-		rows = self._rows if hasattr(self, "_rows") else self._sent.rows()
+		rows = self._rows if self._sent is None else self._sent.rows()
 		if self.with_ahead:
 			self.ahead.take([r for r in rows if r[0] != "r"])
 		found = [r[2] for r in rows if r[0] == "r"]
@@ -237,10 +236,10 @@ def _row(doctype: str, name: str) -> frappe._dict | None:
 	return rows[0] if rows else None
 
 
-def _send_statement(doctype: str, name: str, addresses: tuple, keys, ahead) -> tuple[str, dict]:
+def _send_statement(doctype: str, name: str, addresses: tuple, keys, ahead) -> tuple[str, dict, bool]:
 	"""The send path's statement (`SendRead`): the record's row and what the send asks with it as
 	one JSON array (one column for the driver to decode, not a dozen), in a UNION with the parts
-	`ahead` reads."""
+	`ahead` reads; and whether they are in it (not for more keys than `query.FEW`)."""
 	values = {"name": name, "doctype": doctype, "addresses": addresses, "keys": tuple(keys) or ("",)}
 	statement = f"""(select 'r', '', json_array({", ".join(f"`{f}`" for f in _columns(doctype))}, {_SEND_FACTS})
 		collate utf8mb4_bin from `tab{doctype}` where name = %(name)s)"""
@@ -248,7 +247,7 @@ def _send_statement(doctype: str, name: str, addresses: tuple, keys, ahead) -> t
 	if also:
 		statement = f"{statement} union all {also[0]}"
 		values.update(also[1])
-	return statement, values
+	return statement, values, bool(also)
 
 
 def _lead(name: str, row: frappe._dict | None = None, send: SendFacts | None = None) -> RecordFacts:
