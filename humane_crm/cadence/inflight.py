@@ -42,7 +42,7 @@ class InFlight:
 		if Connection is None or not isinstance(conn, Connection):
 			self._rows = frappe.db.sql(sql, values)
 			return
-		conn._execute_command(COMMAND.COM_QUERY, frappe.db._cursor.mogrify(sql, values))
+		conn._execute_command(COMMAND.COM_QUERY, mogrify(conn, sql, values))
 		conn._result = self
 		self._conn = conn
 
@@ -67,6 +67,24 @@ class InFlight:
 			self._error = _as_frappe_raises(e)
 			return
 		self._rows = conn._result.rows or ()
+
+
+def mogrify(conn, sql: str, values) -> str:
+	"""The statement with its values written in, as PyMySQL's `mogrify` writes it, except that a tuple
+	of strings (a mass check's page: 500 keys, or the 500 people holding them) is escaped in one
+	pass: PyMySQL escapes a tuple item by item, a millisecond for 500 on these VMs, 40 ms of a
+	10 000-recipient check."""
+	if not isinstance(values, dict):
+		return frappe.db._cursor.mogrify(sql, values)
+	return sql % {key: _literal(conn, value) for key, value in values.items()}
+
+
+def _literal(conn, value) -> str:
+	if isinstance(value, tuple) and value and all(type(v) is str for v in value):
+		joined = "\x01".join(value)  # (escaping leaves this byte as it is; a value holding one is escaped item by item)
+		if joined.count("\x01") == len(value) - 1:
+			return "(" + conn.literal(joined).replace("\x01", "','") + ")"
+	return conn.literal(value)
 
 
 def _as_frappe_raises(e: Exception) -> Exception:

@@ -545,6 +545,24 @@ class TestBatchAndBackfill(CadenceTestCase):
 		pages.close()  # its next page's reads still in flight
 		self.assertEqual(frappe.db.sql("select 9"), ((9,),))
 
+	def test_a_list_sent_in_flight_is_written_as_pymysql_writes_it(self):
+		# A page's keys are escaped in one pass, not item by item: the statement must be the same,
+		# whatever a key holds (quotes, backslashes, a percent sign, the byte the pass joins them with).
+		conn = frappe.db._conn
+		odd = ("o'brien@example.com", 'a"b@example.com', "back\\slash@example.com", "100%@example.com")
+		for values in (
+			{"keys": ("ana@example.com",)},
+			{"keys": odd + ("zoë@example.com", "+14155550100")},
+			{"keys": ("a\x01b@example.com", "c@example.com")},
+			{"persons": ("P-1", "P-2"), "since": "2026-01-01"},
+			{"numbers": (1, 2, 3)},
+		):
+			sql = "select 1 where 'x' in %({0})s".format(next(iter(values)))
+			self.assertEqual(inflight.mogrify(conn, sql, values), frappe.db._cursor.mogrify(sql, values))
+		# and MariaDB reads the keys back as they were
+		flight = inflight.InFlight("select json_array%(keys)s", {"keys": odd})
+		self.assertEqual(json.loads(flight.rows()[0][0]), list(odd))
+
 	def test_a_ledger_too_long_for_one_json_array_is_read_whole(self):
 		# MariaDB cuts JSON_ARRAYAGG at group_concat_max_len; a cut ledger would undercount.
 		frappe.set_user(AGENT)
