@@ -158,8 +158,10 @@ def decide_in_pages(persons: list[frozenset], channel: str, page_keys: int | Non
 	per page of at most `page_keys` keys). Each page is read as `decide_for_people` reads (who
 	holds the keys, then their ledgers) and decided alike, but the next page's reads are already
 	in flight (`inflight`) while this page is decided and while the caller uses its verdicts:
-	MariaDB reads while Python decides, not in turn. (The first page is read before anything
-	can be decided: with a few keys, in one statement.)"""
+	MariaDB reads while Python decides, not in turn. The longer read, the next page's ledgers,
+	runs beside the longer work, this page's decisions; who holds the keys of the page after
+	runs beside the caller's use of the verdicts. (The first page is read before anything can
+	be decided: with a few keys, in one statement.)"""
 	channel = normalize_channel(channel)
 	window, active = reply_window(), rules.enabled_rules()
 	now = clock.now()
@@ -169,15 +171,18 @@ def decide_in_pages(persons: list[frozenset], channel: str, page_keys: int | Non
 	if not pages:
 		return
 	on_record = query.fetch_facts(set(_keys(pages[0])), since)  # (a few keys: one statement)
+	holders = query.start_people(_keys(pages[1])) if len(pages) > 1 else None
 	for i, page in enumerate(pages):
-		following = query.start_people(_keys(pages[i + 1])) if i + 1 < len(pages) else None
+		following = None
+		if holders is not None:  # the next page's people are known: their ledgers are read while this page is decided
+			following = query.people(holders)
+			ledgers = query.start_ledger(following, since)
 		verdicts = [_decide_one(p, _records_of(p, on_record), shared) for p in page]
-		if following:
-			on_record = query.people(following)
-			ledgers = query.start_ledger(on_record, since)
+		if following is not None:
+			query.add_ledgers(following, since, ledgers)
+			holders = query.start_people(_keys(pages[i + 2])) if i + 2 < len(pages) else None
 		yield verdicts
-		if following:
-			query.add_ledgers(on_record, since, ledgers)
+		on_record = following
 
 
 def _since(now: datetime, window: timedelta, active: tuple):
