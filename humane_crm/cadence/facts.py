@@ -174,7 +174,8 @@ def decide_in_pages(persons: list[frozenset], channel: str, page_keys: int | Non
 	holders = query.start_people(_keys(pages[1])) if len(pages) > 1 else None
 	for i, page in enumerate(pages):
 		following = None
-		if holders is not None:  # the next page's people are known: their ledgers are read while this page is decided
+		# The next page's people are known: their ledgers are read while this page is decided.
+		if holders is not None:
 			following = query.people(holders)
 			ledgers = query.start_ledger(following, since)
 		verdicts = [_decide_one(p, _records_of(p, on_record), shared) for p in page]

@@ -81,7 +81,8 @@ def mogrify(conn, sql: str, values) -> str:
 
 def _literal(conn, value) -> str:
 	if isinstance(value, tuple) and value and all(type(v) is str for v in value):
-		joined = "\x01".join(value)  # (escaping leaves this byte as it is; a value holding one is escaped item by item)
+		# (Escaping leaves this byte as it is; a value holding one is escaped item by item.)
+		joined = "\x01".join(value)
 		if joined.count("\x01") == len(value) - 1:
 			return "(" + conn.literal(joined).replace("\x01", "','") + ")"
 	return conn.literal(value)
