@@ -526,7 +526,7 @@ def explain(key: str) -> None:
 	from humane_crm.utils import clock
 
 	since = clock.naive(clock.now() - timedelta(days=8))
-	statement, values = query.few_statement([key], since)
+	statement, values = query.one_statement(key, since)
 	rows = frappe.db.sql("analyze " + statement, values, as_dict=True)
 	print(f"ANALYZE of a check's one statement ({key}: who holds the key, with their ledger):")
 	for r in rows:

@@ -127,6 +127,8 @@ def fetch_facts(
 		return {}
 	if lock:
 		return _fetch_locked(keys, since, held, created or {}, passes, ahead)
+	if len(keys) == 1:
+		return _fetch_one(next(iter(keys)), since)
 	if len(keys) <= FEW:
 		return _fetch_few(sorted(keys), since)
 	out, by_name = {}, {}
@@ -171,6 +173,35 @@ def add_ledgers(on_record: dict[str, OnRecord], since, flights: list[InFlight] |
 	for flight in start_ledger(on_record, since) if flights is None else flights:
 		for person, *row in _json_rows(LEDGER, flight):
 			by_name[person].ledger.append(row)
+
+
+def _fetch_one(key: str, since) -> dict[str, OnRecord]:
+	"""One key's facts (a check of someone known by one address: most checks) in one `SELECT`:
+	the key, its person and, joined on the person, their ledger rows since `since`. The key is
+	read on the unique identity index and its person by primary key, so MariaDB holds both as
+	constants and reads the ledger as one index range from `since` on, as `_fetch_few` does,
+	with less for its optimizer to do than a `UNION` with a subquery (0.71 against 0.85 ms of
+	MariaDB's time on a slow host, 300 alternating pairs). A row per ledger row, the person's
+	facts in each; one row with no ledger part when nothing counts; none when nobody holds it."""
+	rows = frappe.db.sql(*one_statement(key, since))
+	if not rows:
+		return {}
+	name, title, preference = json.loads(rows[0][0])
+	return {key: OnRecord(name, title, preference, [json.loads(r[1]) for r in rows if r[1] is not None])}
+
+
+def one_statement(key: str, since) -> tuple[str, dict]:
+	"""`_fetch_one`'s statement and its values (the benchmark shows MariaDB's plan for it)."""
+	return (
+		f"""select json_array(p.name, p.person_name, {PREFERENCE_JSON}) collate utf8mb4_bin,
+			if(a.name is null, null, json_array({", ".join(LEDGER_FIELDS)}) collate utf8mb4_bin)
+		from `tabContact Preference Key` k
+		join `tabContact Preference` p on p.name = k.parent
+		left join `tabContact Attempt` a
+			on a.person = p.name and a.decides = 1 and a.`timestamp` >= %(since)s
+		where k.identity = %(key)s and k.parenttype = 'Contact Preference'""",
+		{"key": key, "since": since},
+	)
 
 
 def _fetch_few(keys: list[str], since) -> dict[str, OnRecord]:

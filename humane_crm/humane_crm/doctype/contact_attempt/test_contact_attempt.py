@@ -89,8 +89,19 @@ class TestContactAttempt(HumaneTestCase):
 				as_dict=True,
 			)[0]
 			self.assertEqual(float(read.r_rows), 1, persons)  # the one email that counts, nothing else
+		# A check of one key reads its person and that same range in one SELECT.
+		statement, values = query.one_statement(self.lead.email, since)
+		plan = {r.table: r for r in frappe.db.sql("analyze " + statement, values, as_dict=True)}
+		self.assertEqual((plan["k"].type, plan["p"].type), ("const", "const"))
+		self.assertEqual(plan["a"].key, DECISION_INDEX)
+		self.assertEqual(float(plan["a"].r_rows), 1)  # not the refusals, not the old year
 		on_record = query.fetch_facts({self.lead.email}, since)
 		self.assertEqual([r[0] for r in on_record[self.lead.email].ledger], [row.name])
+		# and two keys (the few-keys UNION) read the same
+		phone = "+14155550123"
+		two = query.fetch_facts({self.lead.email, phone}, since)
+		self.assertEqual(two[self.lead.email].ledger, on_record[self.lead.email].ledger)
+		self.assertEqual(two[self.lead.email].name, on_record[self.lead.email].name)
 
 	def test_the_decides_column_follows_the_outcomes_a_decision_reads(self):
 		# MariaDB computes it: no writer sets it, and a refusal never has it.
