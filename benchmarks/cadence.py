@@ -442,7 +442,7 @@ def latency(keys: list[str], args, people=None) -> dict:
 					"rows": rows,
 					"load": load(),
 					"probe": probe(),
-					"db": db_probe(persons[0]),
+					"db": db_probe(next(iter(persons[0]))),
 				}
 			)
 	return out
@@ -459,12 +459,11 @@ def print_latency(size, figures, who="random people") -> None:
 		)
 
 
-def db_probe(person: frozenset, n: int = 300) -> float:
+def db_probe(key: str, n: int = 300) -> float:
 	"""MariaDB's speed now: one fixed read that does not grow with the ledger (who holds one key,
 	by the unique identity index: a round trip and a single-row lookup), n times, median µs. The host
 	probe above is Python's alone; on these VMs MariaDB's speed moves on its own (another tenant's
 	disk or memory traffic), and a decision is mostly MariaDB's time: latency ÷ this probe."""
-	key = next(iter(person))
 	sql = "select parent from `tabContact Preference Key` where identity = %(key)s"
 	times = []
 	for _ in range(n):
@@ -564,7 +563,7 @@ def batches(args, keys: list[str]) -> None:
 			warm.append(statistics.median(times))
 			loads.append(load())
 			probes.append(probe())
-			dbs.append(db_probe(frozenset(recipients[:1])))
+			dbs.append(db_probe(recipients[0]))
 		figures[when] = warm
 		refused = sum(1 for a in answers if not a["allowed"])
 		print(

@@ -229,7 +229,7 @@ def _fetch_few(keys: list[str], since) -> dict[str, OnRecord]:
 
 
 def few_statement(keys: list[str], since) -> tuple[str, dict]:
-	"""`_fetch_few`'s statement and its values (the benchmark shows MariaDB's plan for it)."""
+	"""`_fetch_few`'s statement and its values."""
 	persons, values = holders(keys)
 	return (
 		f"""(select 'p', k.identity, json_array(p.name, p.person_name, {PREFERENCE_JSON}) collate utf8mb4_bin
