@@ -58,6 +58,12 @@ LEDGER_FIELDS = (
 	"a.reference_name",
 )
 
+# A ledger row, and a person with their preference, each as one JSON array: how the statements
+# that read row by row (one key, a few, the send path's locking read) return them, one column
+# for the driver to decode.
+LEDGER_ROW = f"json_array({', '.join(LEDGER_FIELDS)}) collate utf8mb4_bin"
+PERSON_ROW = f"json_array(p.name, p.person_name, {PREFERENCE_JSON}) collate utf8mb4_bin"
+
 
 # A check's two queries (see `fetch_facts`): who holds the keys, then their ledgers. Each answers
 # in one row per page, a JSON array: the driver decodes a few large strings (json.loads, in C)
@@ -193,8 +199,7 @@ def _fetch_one(key: str, since) -> dict[str, OnRecord]:
 def one_statement(key: str, since) -> tuple[str, dict]:
 	"""`_fetch_one`'s statement and its values (the benchmark shows MariaDB's plan for it)."""
 	return (
-		f"""select json_array(p.name, p.person_name, {PREFERENCE_JSON}) collate utf8mb4_bin,
-			if(a.name is null, null, json_array({", ".join(LEDGER_FIELDS)}) collate utf8mb4_bin)
+		f"""select {PERSON_ROW}, if(a.name is null, null, {LEDGER_ROW})
 		from `tabContact Preference Key` k
 		join `tabContact Preference` p on p.name = k.parent
 		left join `tabContact Attempt` a
@@ -232,12 +237,12 @@ def few_statement(keys: list[str], since) -> tuple[str, dict]:
 	"""`_fetch_few`'s statement and its values."""
 	persons, values = holders(keys)
 	return (
-		f"""(select 'p', k.identity, json_array(p.name, p.person_name, {PREFERENCE_JSON}) collate utf8mb4_bin
+		f"""(select 'p', k.identity, {PERSON_ROW}
 			from `tabContact Preference Key` k
 			join `tabContact Preference` p on p.name = k.parent
 			where k.parenttype = 'Contact Preference' and k.identity in %(keys)s)
 		union all
-		(select 'a', a.person, json_array({", ".join(LEDGER_FIELDS)}) collate utf8mb4_bin from `tabContact Attempt` a
+		(select 'a', a.person, {LEDGER_ROW} from `tabContact Attempt` a
 			where a.person in ({persons})
 				and a.decides = 1 and a.`timestamp` >= %(since)s)""",
 		{**values, "keys": tuple(keys), "since": since},
@@ -287,7 +292,7 @@ def _locked_statement(persons: str) -> str:
 			from `tabContact Preference` p
 			where p.name in {persons} order by p.name limit %(locked_count)s for update)
 		union all
-		(select 'a', a.person, json_array({", ".join(LEDGER_FIELDS)}) collate utf8mb4_bin
+		(select 'a', a.person, {LEDGER_ROW}
 			from `tabContact Attempt` a
 			where a.person in {persons} and a.decides = 1 and a.`timestamp` >= %(locked_since)s
 			lock in share mode)
