@@ -9,6 +9,7 @@ from frappe import _
 from humane_crm.cadence import explain, facts
 from humane_crm.people import identities
 from humane_crm.policy import decision as core
+from humane_crm.policy.cadence import QUIET_HOURS
 from humane_crm.policy.identity import mailbox
 from humane_crm.utils import clock, inputs
 
@@ -32,17 +33,20 @@ def _answers(given: list[str], channel: str):
 	# a send to it is: the check never says yes where the send would refuse.
 	keyed = [(r, _person(identities.email_key(r) or identities.phone_key(r))) for r in given]
 	by_keys, done, plain_yes = {}, 0, _("Contact is allowed now.")
+	said = {}  # sentences said once for everyone they fit (`_answer`)
 	# Answered as each page of people is decided, while MariaDB reads the next page.
 	for verdicts in facts.decide_in_pages(list(dict.fromkeys(p for _r, p in keyed if p)), channel):
 		by_keys.update((v.keys, v) for v in verdicts)
 		while done < len(keyed) and (not keyed[done][1] or keyed[done][1] in by_keys):
-			yield _answer(*keyed[done], by_keys, channel, plain_yes)
+			yield _answer(*keyed[done], by_keys, channel, plain_yes, said)
 			done += 1
 	for recipient, keys in keyed[done:]:  # (only recipients that are no email or phone are left)
-		yield _answer(recipient, keys, by_keys, channel, plain_yes)
+		yield _answer(recipient, keys, by_keys, channel, plain_yes, said)
 
 
-def _answer(recipient: str, keys: frozenset | None, by_keys: dict, channel: str, plain_yes: str) -> dict:
+def _answer(
+	recipient: str, keys: frozenset | None, by_keys: dict, channel: str, plain_yes: str, said: dict
+) -> dict:
 	if not keys:
 		return {
 			"recipient": recipient,
@@ -53,7 +57,8 @@ def _answer(recipient: str, keys: frozenset | None, by_keys: dict, channel: str,
 			),
 		}
 	person = by_keys[keys]
-	if person.decision.outcome == core.ALLOW and not person.decision.reasons:
+	decision = person.decision
+	if decision.outcome == core.ALLOW and not decision.reasons:
 		# Nothing spoke: the short answer, without building sentences nobody needs.
 		return {
 			"recipient": recipient,
@@ -66,15 +71,25 @@ def _answer(recipient: str, keys: frozenset | None, by_keys: dict, channel: str,
 			"keys": sorted(person.keys),
 			"attempts": [],
 		}
-	one = facts.Verdict(channel, person.decision, [person])
-	at = person.decision.next_allowed_at
+	one = facts.Verdict(channel, decision, [person])
+	at = decision.next_allowed_at
+	if decision.outcome == core.BLOCK and all(r.kind == QUIET_HOURS for r in decision.reasons):
+		# Refused for contact hours and nothing else (a mass send at night: everyone): the line
+		# names no one and is the same for everyone refused until the same time in the same
+		# zone; said once.
+		key = ("summary", at, person.zone)
+		line = said.get(key)
+		if line is None:
+			line = said[key] = summary(one)
+	else:
+		line = summary(one)
 	return {
 		"recipient": recipient,
 		"allowed": one.allowed,
-		"outcome": person.decision.outcome,
+		"outcome": decision.outcome,
 		"channel": channel,
-		"summary": summary(one),
-		"reasons": explain.reasons(one),
+		"summary": line,
+		"reasons": explain.reasons(one, said),
 		"next_allowed_at": {"site": at.isoformat() if at else None},
 		"keys": sorted(person.keys),
 		"attempts": attempt_list([person]),

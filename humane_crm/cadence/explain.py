@@ -117,15 +117,21 @@ def sentence(reason: core.Reason, person: PersonVerdict) -> str:
 			escape_html(reason.source), duration(facts["cool_off"]), who(person), when(facts["conversation"])
 		)
 	if reason.kind == cadence.QUIET_HOURS:
-		return _("Rule “{0}”: contact {1}; it is {2} for {3} ({4}, {5}).").format(
-			escape_html(reason.source),
-			allowed_hours(facts),
-			facts["local"].strftime("%a %H:%M"),
-			who(person),
-			facts["zone"],
-			zone_source_sentence(person.zone_source if facts["zone"] == person.zone.key else "phone"),
-		)
+		source = person.zone_source if facts["zone"] == person.zone.key else "phone"
+		return _quiet_sentence(reason, who(person), source)
 	return _("{0}: {1}").format(reason.kind, who(person))
+
+
+def _quiet_sentence(reason: core.Reason, named: str, zone_source: str) -> str:
+	facts = reason.facts
+	return _("Rule “{0}”: contact {1}; it is {2} for {3} ({4}, {5}).").format(
+		escape_html(reason.source),
+		allowed_hours(facts),
+		facts["local"].strftime("%a %H:%M"),
+		named,
+		facts["zone"],
+		zone_source_sentence(zone_source),
+	)
 
 
 def touches(n: int) -> str:
@@ -177,21 +183,42 @@ def zone_source_sentence(source: str) -> str:
 	return _("the site's; set the record's Time Zone if theirs differs")
 
 
-def reasons(verdict: Verdict) -> list[dict]:
-	"""Every reason that spoke, as the API returns it: a sentence and where it came from."""
+def reasons(verdict: Verdict, said: dict | None = None) -> list[dict]:
+	"""Every reason that spoke, as the API returns it: a sentence and where it came from. With
+	`said` (one mass check's sentences), a sentence that is the same for many people but for
+	their name is said once and named for each."""
 	out = []
 	for person in verdict.people:
+		keys = sorted(person.keys)
 		for reason in person.decision.reasons:
 			out.append(
 				{
 					"kind": reason.kind,
 					"outcome": reason.outcome,
 					"source": reason.source,
-					"person": sorted(person.keys),
-					"message": sentence(reason, person),
+					"person": list(keys),
+					"message": sentence(reason, person)
+					if said is None or reason.kind != cadence.QUIET_HOURS
+					else _quiet_for(reason, person, said),
 				}
 			)
 	return out
+
+
+_WHO = "\x00who\x00"  # where a person is named in a sentence said once for many (no HTML in it)
+
+
+def _quiet_for(reason: core.Reason, person: PersonVerdict, said: dict) -> str:
+	"""A quiet-hours sentence depends on the person only for their name, their zone and where it
+	came from: within one mass check (one set of rules) the rule's name, the zone and its local
+	time say the rest."""
+	facts = reason.facts
+	source = person.zone_source if facts["zone"] == person.zone.key else "phone"
+	key = (reason.source, facts["zone"], facts["local"], source)
+	line = said.get(key)
+	if line is None:
+		line = said[key] = _quiet_sentence(reason, _WHO, source)
+	return line.replace(_WHO, who(person))
 
 
 def refusal(verdict: Verdict, overridable: bool = False) -> str:

@@ -520,6 +520,42 @@ class TestBatchAndBackfill(CadenceTestCase):
 		self.assertEqual(whole[-1], {**whole[0], "recipient": emails[0]})
 		self.assertEqual(whole[8]["outcome"], "invalid")
 
+	def test_a_mass_check_at_night_names_each_person_in_their_own_refusal(self):
+		# A refusal for contact hours alone is said once per mass check and named for each person:
+		# every answer must be the one a check of that person alone gives, naming them and no one
+		# else; a person refused for more (a day between touches) too, and, with contact hours
+		# only warning, the "you can reach" line names each person.
+		frappe.set_user(AGENT)
+		emails = [new_email(f"n{i}") for i in range(3)]
+		make_lead("N0", email=emails[0])
+		make_lead("N1", email=emails[1], mobile_no=ny_phone())  # their zone from the phone
+		touched = make_lead("N2", email=emails[2]).name
+		tuesday = TUESDAY_10AM.replace(tzinfo=clock.site_zone())
+		with at(tuesday + timedelta(hours=10, minutes=59)):  # 20:59: a touch allowed
+			send_email("CRM Lead", touched, emails[2])
+		given = [*emails, "nobody@example.com", emails[0]]
+		with at(tuesday + timedelta(hours=13)):  # 23:00 in the site's zone
+			whole = check_contacts(given, "Email")
+			alone = [check_contacts([recipient], "Email")[0] for recipient in given]
+			frappe.set_user("Administrator")
+			self.only_rule(enforcement="Warn", allowed_from="08:00", allowed_to="21:00")
+			frappe.set_user(AGENT)
+			warned = check_contacts(given, "Email")
+		self.assertEqual(whole, alone)
+		for i, answer in (*enumerate(whole[:3]), (0, whole[4])):
+			quiet = [r["message"] for r in answer["reasons"] if r["kind"] == "quiet_hours"]
+			if i == 1 and not quiet:
+				continue  # New York's own hours may allow them at the site's 23:00
+			self.assertFalse(answer["allowed"])
+			self.assertEqual(len(quiet), 1)
+			self.assertIn(emails[i], quiet[0])
+			self.assertEqual([e for e in emails if e in quiet[0]], [emails[i]])
+			self.assertNotIn("\x00", quiet[0])
+		self.assertIn("gap", {r["kind"] for r in whole[2]["reasons"]})
+		self.assertEqual({a["outcome"] for a in warned}, {"warn"})
+		self.assertEqual(warned[0]["summary"], "You can reach this person now.")
+		self.assertIn("N2", warned[2]["summary"])  # the one the app knows by name, after one it does not
+
 	def test_a_read_in_flight_keeps_its_answer_when_another_statement_runs_first(self):
 		flight = inflight.InFlight("select %(a)s + 1", {"a": 41})
 		self.assertEqual(frappe.db.sql("select 'meanwhile'"), (("meanwhile",),))
