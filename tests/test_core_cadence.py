@@ -27,6 +27,7 @@ from humane_crm.policy.decision import (
 	OVERRIDE,
 	WARN,
 	Preference,
+	attempts_matter,
 	decide,
 	overridable,
 )
@@ -320,3 +321,42 @@ def test_a_reply_inside_the_window_is_always_exempt(rule_list, now, minutes_ago,
 		zone=NY,
 	)
 	assert d.outcome == EXEMPT and d.allowed
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+	st.lists(rules, min_size=1, max_size=3),
+	st.lists(st.tuples(st.integers(-60 * 24, 60 * 24 * 10), st.sampled_from(["Email", "Call"])), max_size=6),
+	st.lists(st.integers(0, 60 * 24 * 10), max_size=2),
+	instants,
+	zones,
+	st.sampled_from(["Email", "Call"]),
+)
+def test_attempts_no_rule_can_count_decide_as_no_attempts(rule_list, ago, talks, now, zone, channel):
+	# A mass check decides people whose touches no rule can count as people without any, once:
+	# the decision (reasons, next allowed time) must be the same. (Some touches may be later than
+	# `now`: a later instant may count them.)
+	assume(all(r.allowed_from != r.allowed_to for r in rule_list if r.allowed_from is not None))
+	rule_list = [rule_list[0]] + [
+		Rule(**{**r.__dict__, "allowed_from": None, "allowed_to": None, "weekdays": frozenset(range(7))})
+		for r in rule_list[1:]
+	]
+	attempts = tuple(Attempt(now - timedelta(minutes=m), ch) for m, ch in ago)
+	kw = dict(rules=rule_list, conversations=tuple(now - timedelta(minutes=m) for m in talks), zone=zone)
+	if attempts_matter(rule_list, attempts, now):
+		return
+	assert decide(channel, [], now, attempts=attempts, **kw) == decide(channel, [], now, **kw)
+
+
+def test_which_attempts_a_rule_can_count():
+	now = datetime(2026, 11, 24, 15, tzinfo=UTC)
+	week = Rule("week", max_attempts=3, window=timedelta(days=7), min_gap=timedelta(hours=24))
+	touches = lambda *hours_ago: tuple(Attempt(now - timedelta(hours=h), "Email") for h in hours_ago)  # noqa: E731
+	assert not attempts_matter([week], (), now)
+	assert not attempts_matter([week], touches(48, 100), now)  # two, the last two days ago
+	assert attempts_matter([week], touches(48, 100, 120), now)  # a third: the cap may count them
+	assert attempts_matter([week], touches(23), now)  # inside the gap
+	assert attempts_matter([week], touches(-2, 48), now)  # one later than now: the gap will count it
+	assert not attempts_matter(
+		[Rule("hours", allowed_from=time(8), allowed_to=time(21))], touches(1, 2, 3, 4), now
+	)

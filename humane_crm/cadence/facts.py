@@ -304,7 +304,13 @@ def _decide_one(keys: frozenset, records: list[query.OnRecord], shared: Shared) 
 		title = record.title
 	doctype, status = (record.doctype, record.status) if mine else (None, None)
 	on = shared.records(keys, doctype, status)
-	if attempts or conversations or inbound or preferences or override_pass:
+	if (
+		conversations
+		or inbound
+		or preferences
+		or override_pass
+		or core.attempts_matter(shared.rules, attempts, shared.now)
+	):
 		inputs = shared.inputs(
 			zone,
 			doctype,
@@ -319,12 +325,15 @@ def _decide_one(keys: frozenset, records: list[query.OnRecord], shared: Shared) 
 		)
 		decision = core.decide(**inputs)
 	else:
-		# Nothing on record speaks: people alike decide alike (a mass send's common case).
+		# Nothing on record speaks (touches too few and too long ago for any rule to count, if
+		# any): people alike decide alike (a mass send's common case).
 		memo_key = (zone, also_zones, doctype, status, on)
 		if memo_key not in shared.memo:
 			inputs = shared.inputs(zone, doctype, status, also_zones=also_zones, records=on)
 			shared.memo[memo_key] = (core.decide(**inputs), inputs)
 		decision, inputs = shared.memo[memo_key]
+		if attempts:  # (what the answer lists as their touches)
+			inputs = {**inputs, "attempts": tuple(attempts)}
 	used = override_pass if decision.outcome == core.OVERRIDE else None
 	return PersonVerdict(keys, decision, [r.name for r in records], title, zone, zone_source, inputs, used)
 

@@ -179,6 +179,24 @@ def decide(
 	return Decision(outcome, tuple(reasons), next_at)
 
 
+def attempts_matter(rules: tuple[Rule, ...] | list[Rule], attempts, now: datetime) -> bool:
+	"""Could any of `rules` say anything about these attempts at `now` or later? When not, `decide`
+	answers with them as it answers without them (a mass check decides such people alike, once).
+	Erring towards yes, it reads only how many there are and the latest: a cap needs at least its
+	number of touches, a gap a touch less than its length before `now` (or after it)."""
+	if not attempts:
+		return False
+	latest = None
+	for rule in rules:
+		if rule.max_attempts and rule.window and len(attempts) >= rule.max_attempts:
+			return True
+		if rule.min_gap:
+			latest = latest or max(a.at for a in attempts)
+			if latest + rule.min_gap > now:
+				return True
+	return False
+
+
 @lru_cache(maxsize=1024)
 def _applicable(rules: tuple[Rule, ...], channel: str, records: tuple) -> tuple[Rule, ...]:
 	"""The rules that speak for a person with these records (a mass check asks the same for each
