@@ -256,6 +256,17 @@ rules = st.builds(
 ).map(lambda r: r if r.allowed_from is not None else Rule(**{**r.__dict__, "allowed_to": None}))
 
 
+def hours_set_by_one(rule_list: list[Rule]) -> list[Rule]:
+	"""The first rule sets the hours and days; the others keep every hour (two rules allowing only
+	Monday and only Tuesday would never both be satisfied: a contradiction in the configuration,
+	not a time to find)."""
+	assume(all(r.allowed_from != r.allowed_to for r in rule_list if r.allowed_from is not None))
+	return [rule_list[0]] + [
+		Rule(**{**r.__dict__, "allowed_from": None, "allowed_to": None, "weekdays": frozenset(range(7))})
+		for r in rule_list[1:]
+	]
+
+
 @settings(max_examples=300, deadline=None)
 @given(
 	st.lists(rules, min_size=1, max_size=4),
@@ -266,13 +277,7 @@ rules = st.builds(
 	st.sampled_from(["Email", "Call"]),
 )
 def test_next_allowed_at_is_itself_allowed_and_nothing_earlier_is(rule_list, ago, talks, now, zone, channel):
-	assume(all(r.allowed_from != r.allowed_to for r in rule_list if r.allowed_from is not None))
-	# One rule sets the hours and days (two rules allowing only Monday and only Tuesday would never
-	# both be satisfied: a contradiction in the configuration, not a time to find).
-	rule_list = [rule_list[0]] + [
-		Rule(**{**r.__dict__, "allowed_from": None, "allowed_to": None, "weekdays": frozenset(range(7))})
-		for r in rule_list[1:]
-	]
+	rule_list = hours_set_by_one(rule_list)
 	assume(
 		all(
 			r.max_attempts or r.min_gap or r.cool_off or r.allowed_from or len(r.weekdays) < 7
@@ -336,11 +341,7 @@ def test_attempts_no_rule_can_count_decide_as_no_attempts(rule_list, ago, talks,
 	# A mass check decides people whose touches no rule can count as people without any, once:
 	# the decision (reasons, next allowed time) must be the same. (Some touches may be later than
 	# `now`: a later instant may count them.)
-	assume(all(r.allowed_from != r.allowed_to for r in rule_list if r.allowed_from is not None))
-	rule_list = [rule_list[0]] + [
-		Rule(**{**r.__dict__, "allowed_from": None, "allowed_to": None, "weekdays": frozenset(range(7))})
-		for r in rule_list[1:]
-	]
+	rule_list = hours_set_by_one(rule_list)
 	attempts = tuple(Attempt(now - timedelta(minutes=m), ch) for m, ch in ago)
 	kw = dict(rules=rule_list, conversations=tuple(now - timedelta(minutes=m) for m in talks), zone=zone)
 	if attempts_matter(rule_list, attempts, now):
