@@ -40,7 +40,9 @@ def when(dt) -> str:
 	batch refusal writes several per person)."""
 	if dt is None:
 		return ""
-	return f"{clock.naive(dt).strftime('%a %Y-%m-%d %H:%M')} ({clock.site_zone().key})"
+	zone = clock.site_zone()
+	local = dt.astimezone(zone) if dt.tzinfo else dt  # (as `clock.naive`, with one zone lookup)
+	return f"{local:%a %Y-%m-%d %H:%M} ({zone.key})"
 
 
 def when_for_user(dt) -> str:
