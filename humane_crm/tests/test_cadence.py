@@ -1,6 +1,7 @@
 """Contact cadence on a real site: the person counted across agents, channels and records."""
 
 import dataclasses
+import gc
 import json
 import random
 from datetime import datetime, timedelta, timezone
@@ -11,7 +12,7 @@ import frappe
 from freezegun import freeze_time
 
 from humane_crm.api import check_contact, check_contacts, override_next_contact
-from humane_crm.cadence import facts, inflight, query, rules
+from humane_crm.cadence import answers, facts, inflight, query, rules
 from humane_crm.exceptions import (
 	ContactLimitError,
 	InvalidRuleError,
@@ -468,7 +469,7 @@ class TestBatchAndBackfill(CadenceTestCase):
 			# queries (who holds the keys, then their ledgers), which also name who made the touches
 			# behind the refusals, however many.
 			with self.assertSelects(1):
-				answers = check_contacts(small, "Email")
+				answered = check_contacts(small, "Email")
 			with self.assertSelects(2):
 				whole = check_contacts(big, "Email")
 			# A mass send, in four pages of at most 16 keys: the first page's facts in one statement,
@@ -476,7 +477,7 @@ class TestBatchAndBackfill(CadenceTestCase):
 			# nobody does), each sent while the page before is decided.
 			with patch.object(query, "BATCH_KEYS", 16), self.assertSelects(4):
 				self.assertEqual(check_contacts(big, "Email"), whole)
-			by = {a["recipient"]: a for a in answers}
+			by = {a["recipient"]: a for a in answered}
 			self.assertEqual(by[self.email]["outcome"], "block")
 			self.assertEqual([a["agent"] for a in by[self.email]["attempts"]], [AGENT])
 			self.assertEqual([a["record"] for a in by[self.email]["attempts"]], [self.lead.name])
@@ -519,6 +520,37 @@ class TestBatchAndBackfill(CadenceTestCase):
 		self.assertEqual([a["agent"] for a in whole[4]["attempts"]], [AGENT] * 3)
 		self.assertEqual(whole[-1], {**whole[0], "recipient": emails[0]})
 		self.assertEqual(whole[8]["outcome"], "invalid")
+
+	def test_a_mass_send_of_any_length_is_answered_page_by_page_with_progress(self):
+		# The server's own mass sends go through `answers_for`: pages of `page` recipients, each
+		# answered as one check of the whole list answers, with progress after each page; Python's
+		# cycle collector, held off while a page is decided, is left as it was found, also when a
+		# page fails.
+		frappe.set_user(AGENT)
+		emails = [new_email(f"m{i}") for i in range(4)]
+		lead = make_lead("M0", email=emails[0]).name
+		tuesday = TUESDAY_10AM.replace(tzinfo=clock.site_zone())
+		with at(tuesday):
+			send_email("CRM Lead", lead, emails[0])
+		given = [*emails, "not an address"]
+		seen = []
+		with at(tuesday + timedelta(hours=1)):  # a day between touches: emails[0] refused
+			whole = check_contacts(given, "Email")
+			paged = answers.answers_for(given, "Email", page=2, progress=lambda *p: seen.append(p))
+			self.assertEqual(list(paged), whole)
+			self.assertEqual(seen, [(2, 5), (4, 5), (5, 5)])
+			self.assertEqual([a["allowed"] for a in whole], [False, True, True, True, False])
+			self.assertTrue(gc.isenabled())
+			gc.disable()
+			try:
+				self.assertEqual(list(answers.answers_for(given, "Email")), whole)
+				self.assertFalse(gc.isenabled())  # (not switched on by the check)
+			finally:
+				gc.enable()
+			with patch.object(answers, "_answer", side_effect=RuntimeError("a page failed")):
+				with self.assertRaises(RuntimeError):
+					list(answers.answers_for(given, "Email"))
+			self.assertTrue(gc.isenabled())
 
 	def test_a_mass_check_at_night_names_each_person_in_their_own_refusal(self):
 		# A refusal for contact hours alone is said once per mass check and named for each person:
