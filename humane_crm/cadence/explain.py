@@ -41,8 +41,7 @@ def when(dt) -> str:
 	if dt is None:
 		return ""
 	zone = clock.site_zone()
-	local = dt.astimezone(zone) if dt.tzinfo else dt  # (as `clock.naive`, with one zone lookup)
-	return f"{local:%a %Y-%m-%d %H:%M} ({zone.key})"
+	return f"{clock.naive(dt, zone):%a %Y-%m-%d %H:%M} ({zone.key})"
 
 
 def when_for_user(dt) -> str:

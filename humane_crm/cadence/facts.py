@@ -291,7 +291,7 @@ def _decide_one(keys: frozenset, records: list[query.OnRecord], shared: Shared) 
 		if on_record.preference:  # (an open preference without opt-outs says nothing: not asked)
 			preferences.append(to_preference(on_record.name, on_record.preference))
 		for id_, at, ch, direction, outcome, agent, reference in on_record.ledger:
-			if direction == "Outbound" and outcome in core.COUNTED:  # (`core.counts_against_caps`)
+			if core.counts_against_caps(direction, outcome):
 				attempts.append(Attempt(shared.utc(at), ch, agent, reference, id_))
 			elif core.is_conversation(outcome):  # (their own message, Received, is one)
 				when = datetime.fromisoformat(at).replace(tzinfo=site)

@@ -35,13 +35,14 @@ def aware(value, site: ZoneInfo | None = None) -> datetime | None:
 	return dt if dt.tzinfo else dt.replace(tzinfo=site or site_zone())
 
 
-def naive(value: datetime | None) -> datetime | None:
-	"""An aware datetime as the naive site-zone value the database stores."""
+def naive(value: datetime | None, site: ZoneInfo | None = None) -> datetime | None:
+	"""An aware datetime as the naive site-zone value the database stores. (Pass the site's zone
+	when the caller has it: asking for it is a lookup each time.)"""
 	if value is None:
 		return None
 	if value.tzinfo is None:
 		return value
-	return value.astimezone(site_zone()).replace(tzinfo=None)
+	return value.astimezone(site or site_zone()).replace(tzinfo=None)
 
 
 def user_zone(user: str | None = None) -> ZoneInfo:
