@@ -9,8 +9,8 @@ site on the same bench with crm only (the emails are sent on both, interleaved, 
 		--site humane-bench.localhost --stock-site stock-bench.localhost --attempts 10000000
 
 `--only email` measures only the first touch and a known person against the stock site (a minute).
-Every figure is printed with the machine, MariaDB's settings that matter and the load average,
-as a median with its range over `--runs` runs. It asserts nothing; the goals are printed beside
+Every figure is printed with the machine, MariaDB's settings that matter and what the CPUs did
+while it was measured (busy, this process, MariaDB, others, stolen by the hypervisor), as a median with its range over `--runs` runs. It asserts nothing; the goals are printed beside
 the figures (issues 12 and 16).
 """
 
@@ -158,7 +158,69 @@ def pool_reads() -> int:
 
 
 def load() -> str:
-	return "load {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+	"""What the machine's CPUs did since the last call (the window a figure was measured in): how
+	busy they were, how much of that was this process and MariaDB, what else ran, and the share the
+	hypervisor gave to other guests ("stolen": on a shared VM, the same code runs slower while
+	another tenant is busy). The load average (a lagging one-minute mean) says little about a
+	window of seconds; it is kept at the end."""
+	global _CPU_BEFORE
+	now = _cpu_sample()
+	before, _CPU_BEFORE = _CPU_BEFORE, now
+	total = now["total"] - before["total"]
+	if not total:
+		return "load {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+	cores = os.cpu_count() or 1
+
+	def share(key):  # of all the machine's CPU time in the window
+		return 100 * (now[key] - before[key]) / total
+
+	others = share("busy") - share("self") - share("mariadb")
+	return (
+		f"{cores} cpus {share('busy'):.0f}% busy (this process {share('self'):.0f}%, MariaDB "
+		f"{share('mariadb'):.0f}%, other processes {max(others, 0):.0f}%), {share('steal'):.0f}% stolen, "
+		f"over {total / cores / os.sysconf('SC_CLK_TCK'):.0f} s; load {os.getloadavg()[0]:.2f}"
+	)
+
+
+def _cpu_sample() -> dict:
+	"""Clock ticks so far: all CPUs' (total, busy, stolen), this process's and MariaDB's."""
+	with open("/proc/stat") as f:
+		ticks = [int(v) for v in f.readline().split()[1:]]
+	user, nice, system, idle, iowait, irq, softirq, steal = (ticks + [0] * 8)[:8]
+	busy = user + nice + system + irq + softirq
+	return {
+		"total": busy + idle + iowait + steal,
+		"busy": busy,
+		"steal": steal,
+		"self": _process_ticks(os.getpid()),
+		"mariadb": sum(_process_ticks(pid) for pid in _mariadb_pids()),
+	}
+
+
+def _process_ticks(pid) -> int:
+	try:
+		with open(f"/proc/{pid}/stat") as f:
+			fields = f.read().rsplit(")", 1)[1].split()
+	except OSError:
+		return 0
+	return int(fields[11]) + int(fields[12])  # utime, stime
+
+
+def _mariadb_pids() -> list[str]:
+	"""MariaDB's server processes on this machine (none when it runs elsewhere)."""
+	pids = []
+	for pid in os.listdir("/proc"):
+		if pid.isdigit():
+			try:
+				with open(f"/proc/{pid}/comm") as f:
+					if f.read().strip() in ("mariadbd", "mysqld"):
+						pids.append(pid)
+			except OSError:
+				continue
+	return pids
+
+
+_CPU_BEFORE = _cpu_sample()
 
 
 def spread(values, fmt="{:.2f}") -> str:
@@ -454,6 +516,7 @@ def latency(keys: list[str], args, people=None) -> dict:
 					)
 				)
 			times = []
+			load()  # (what the CPUs did is printed for this run's decisions alone)
 			before, disk = rows_read(), pool_reads()
 			for person in persons:
 				started = time.perf_counter()
@@ -586,6 +649,7 @@ def batches(args, keys: list[str]) -> None:
 		for _run in range(args.runs):
 			fresh.append(worker(args, "batch", f.name, args.site))
 			times = []
+			load()  # (what the CPUs did is printed for the warm calls alone)
 			for _ in range(5):
 				started = time.perf_counter()
 				answers = check_contacts(recipients, "Email")
@@ -619,6 +683,7 @@ def mass_send(keys: list[str]) -> None:
 	from humane_crm.cadence.answers import answers_for
 
 	before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+	load()  # (what the CPUs did is printed for this check alone)
 	started = time.perf_counter()
 	refused = 0
 
@@ -859,6 +924,7 @@ def email_vs_stock(args) -> None:
 	try:
 		for _run in range(args.runs):
 			sides = EmailProcess.together(app=args.site, stock=args.stock_site)
+			load()  # (what the CPUs did is printed for this run's sends alone)
 			pairs = {case: [] for case in goals}
 			for _ in range(args.pairs):
 				for case in goals:
@@ -968,6 +1034,7 @@ def parallel_senders(args, keys=None, total: int = 80) -> None:
 	for procs in (1, 2, 4, 16):
 		sends = total // procs
 		line = []
+		load()  # (what the CPUs did is printed for these senders' runs alone)
 		for label, site in sites:
 			rates, waits, locked = [], [], []
 			for _run in range(args.runs):
@@ -1054,6 +1121,7 @@ def race(processes: int = 16, sends: int = 50, cap: int = 3) -> None:
 		workers = [
 			ctx.Process(target=send_many, args=(*args, sends, barrier, results)) for _ in range(processes)
 		]
+		load()  # (what the CPUs did is printed for the race alone)
 		started = time.perf_counter()
 		for w in workers:
 			w.start()
