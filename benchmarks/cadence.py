@@ -10,8 +10,9 @@ site on the same bench with crm only (the emails are sent on both, interleaved, 
 
 `--only email` measures only the first touch and a known person against the stock site (a minute).
 Every figure is printed with the machine, MariaDB's settings that matter and what the CPUs did
-while it was measured (busy, this process, MariaDB, others, stolen by the hypervisor), as a median with its range over `--runs` runs. It asserts nothing; the goals are printed beside
-the figures (issues 12 and 16).
+while it was measured (busy, this process, MariaDB, others, stolen by the hypervisor), as a
+median with its range over `--runs` runs. It asserts nothing; the goals are printed beside the
+figures (issues 12 and 16).
 """
 
 import argparse
@@ -930,6 +931,7 @@ def email_vs_stock(args) -> None:
 				for case in goals:
 					sent = {side: sides[side].send(case) for side in random.sample(["app", "stock"], 2)}
 					pairs[case].append((sent["app"], sent["stock"]))
+			cpus = load()
 			for side in sides.values():
 				side.close()
 			sides = {}
@@ -945,7 +947,7 @@ def email_vs_stock(args) -> None:
 						statistics.median(a[1] / b[1] for a, b in p),
 						p[0][0][2],
 						p[0][1][2],
-						load(),
+						cpus,
 					)
 				)
 	finally:
