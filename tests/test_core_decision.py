@@ -1,6 +1,7 @@
 """The one decision, as far as the person's own preferences go."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
@@ -88,6 +89,51 @@ def test_strictest_of_several_people():
 	combined = strictest([a, b, c])
 	assert combined.outcome == BLOCK and combined.next_allowed_at == NOW + timedelta(days=9)
 	assert strictest([]).outcome == ALLOW
+
+
+def test_a_pause_ending_at_night_opens_the_next_morning_also_for_the_record_that_holds_them():
+	"""The person's decision follows the pause's end into the night's quiet hours; combining it
+	(a record's people, an email's recipients) must not cut that short at the pause's own end: an
+	agent told 22:00 would be refused again at 22:00."""
+	from humane_crm.policy.cadence import Rule
+
+	daytime = (Rule("Daytime", allowed_from=time(8), allowed_to=time(21)),)
+	until_night = Preference("CP-1", PAUSED, paused_until=datetime(2026, 11, 27, 22, 0, tzinfo=UTC))
+	morning = datetime(2026, 11, 28, 8, 0, tzinfo=UTC)
+	alone = decide("Email", [until_night], NOW, rules=daytime, zone=ZoneInfo("UTC"))
+	assert alone.next_allowed_at == morning
+	assert strictest([alone]).next_allowed_at == morning
+	sooner = decide("Email", [Preference("CP-2", PAUSED, paused_until=NOW + timedelta(hours=1))], NOW)
+	assert strictest([sooner, alone, Decision(ALLOW)]).next_allowed_at == morning
+	forever = decide("Email", [Preference("CP-3", DO_NOT_CONTACT)], NOW)
+	assert strictest([alone, forever]).next_allowed_at is None
+
+
+@given(st.lists(st.lists(st.sampled_from(range(6)), max_size=3), min_size=1, max_size=4))
+def test_several_people_are_allowed_again_no_earlier_than_each_of_them(people):
+	"""Whoever is refused, the combined time is never before any refused person's own."""
+	from humane_crm.policy.cadence import Rule
+
+	daytime = (Rule("Daytime", allowed_from=time(8), allowed_to=time(21)),)
+	decisions = [
+		decide(
+			"Email",
+			[
+				Preference(f"CP-{i}", PAUSED, paused_until=NOW + timedelta(hours=7 * h))
+				for i, h in enumerate(hours)
+			],
+			NOW,
+			rules=daytime,
+			zone=ZoneInfo("UTC"),
+		)
+		for hours in people
+	]
+	combined = strictest(decisions)
+	refused = [d for d in decisions if d.outcome == BLOCK]
+	assert combined.allowed == (not refused)
+	if refused:
+		assert combined.next_allowed_at == max(d.next_allowed_at for d in refused)
+		assert all(combined.next_allowed_at >= d.next_allowed_at for d in refused)
 
 
 preferences = st.builds(

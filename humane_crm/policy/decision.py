@@ -242,21 +242,24 @@ def next_allowed(evaluate, now: datetime, limit: int = 200) -> datetime | None:
 	return None
 
 
-def next_allowed_time(reasons: list[Reason] | tuple[Reason, ...]) -> datetime | None:
-	"""The instant every blocking reason has lapsed; None when any blocks for good."""
-	blocking = [r for r in reasons if r.outcome == BLOCK]
-	if not blocking or any(r.until is None for r in blocking):
-		return None
-	return max(r.until for r in blocking)
-
-
 def strictest(decisions: list[Decision]) -> Decision:
-	"""Combine the decisions for several people (one message to many recipients)."""
+	"""Combine the decisions for several people (one message to many recipients, a record's
+	people). Refused, it is allowed again when every refused person is: the latest of their own
+	next allowed times, each of which `decide` found by following one lapse into the next (a pause
+	ending at 22:00 opens at 08:00, not at 22:00), never earlier than the latest of them. (Where
+	people are refused until different times, one may be refused again by then — another cap, their
+	contact hours — and the send refused with the next time: a bound, not a promise.)"""
 	if not decisions:
 		return Decision(ALLOW)
+	if len(decisions) == 1:
+		return decisions[0]
 	outcome = max((d.outcome for d in decisions), key=_SEVERITY.__getitem__)
 	reasons = tuple(r for d in decisions for r in d.reasons)
-	return Decision(outcome, reasons, next_allowed_time(reasons) if outcome == BLOCK else None)
+	next_at = None
+	if outcome == BLOCK:
+		refused = [d.next_allowed_at for d in decisions if d.outcome == BLOCK]
+		next_at = None if None in refused else max(refused)
+	return Decision(outcome, reasons, next_at)
 
 
 # What a refusal is called, what the ledger keeps: rules the shell used to hold

@@ -15,6 +15,7 @@ from humane_crm.api import check_contact, check_contacts, override_next_contact
 from humane_crm.cadence import answers, facts, inflight, query, rules
 from humane_crm.exceptions import (
 	ContactLimitError,
+	ContactPausedError,
 	InvalidRuleError,
 	InvalidTimeZoneError,
 	NoOverrideError,
@@ -35,6 +36,7 @@ from humane_crm.tests.utils import (
 	person_of,
 	receive_email,
 	send_email,
+	set_preference,
 )
 from humane_crm.utils import cache, clock
 
@@ -152,6 +154,29 @@ class TestDefaults(CadenceTestCase):
 		self.assertIn("between 08:00 and 21:00", str(refused.exception))
 		self.assertIn("Tue 22:00", str(refused.exception))
 		self.assertEqual(result["next_allowed_at"]["person"], "2026-11-25T08:00:00-05:00")
+
+	def test_a_pause_that_ends_at_night_is_told_as_the_next_morning(self):
+		# The person's decision follows the pause's end into their quiet hours; the record's answer
+		# and the refusal said the pause's own end (22:00), when the next send would be refused again.
+		friday_night = datetime(2026, 11, 27, 22, 0, tzinfo=NY)
+		frappe.set_user(AGENT)
+		with at(TUESDAY_10AM):
+			set_preference(
+				"CRM Lead",
+				self.lead.name,
+				"Paused",
+				paused_until=str(clock.naive(friday_night)),
+				reason="Away",
+			)
+			result = check_contact("CRM Lead", self.lead.name, "Email")
+			with self.assertRaises(ContactPausedError) as refused:
+				send_email("CRM Lead", self.lead.name, self.email)
+		self.assertEqual(result["next_allowed_at"]["person"], "2026-11-28T08:00:00-05:00")
+		told = str(refused.exception).split("Next contact allowed")[-1]
+		self.assertIn("Sat 2026-11-28 08:00 (America/New_York) their time", told)
+		self.assertNotIn("2026-11-27 22:00", told)
+		with at(datetime(2026, 11, 28, 8, 0, tzinfo=NY)):
+			self.assertTrue(send_email("CRM Lead", self.lead.name, self.email)["name"])
 
 	def test_the_records_time_zone_beats_the_phones(self):
 		frappe.set_user("Administrator")
