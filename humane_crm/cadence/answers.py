@@ -113,10 +113,22 @@ def _answer(
 		"channel": channel,
 		"summary": line,
 		"reasons": explain.reasons(one, said),
-		"next_allowed_at": {"site": at.isoformat() if at else None},
+		"next_allowed_at": {"site": _in_site_time(at, said)},
 		"keys": sorted(person.keys),
 		"attempts": attempt_list([person]),
 	}
+
+
+def _in_site_time(at, said: dict) -> str | None:
+	"""An instant as the site's clock shows it (the core answers in UTC): once per instant in a
+	mass check (at night, everyone refused until the same few times)."""
+	if at is None:
+		return None
+	key = ("site time", at)
+	shown = said.get(key)
+	if shown is None:
+		shown = said[key] = at.astimezone(clock.site_zone()).isoformat()
+	return shown
 
 
 def _person(key: str | None) -> frozenset | None:
@@ -135,7 +147,7 @@ def as_dict(verdict: facts.Verdict, doctype: str | None = None, name: str | None
 		"summary": summary(verdict, doctype, name),
 		"reasons": explain.reasons(verdict),
 		"next_allowed_at": {
-			"site": at.isoformat() if at else None,
+			"site": at.astimezone(clock.site_zone()).isoformat() if at else None,
 			"agent": at.astimezone(clock.user_zone()).isoformat() if at else None,
 			"person": at.astimezone(person.zone).isoformat() if at and person and person.zone else None,
 		},

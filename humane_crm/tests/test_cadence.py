@@ -169,9 +169,18 @@ class TestDefaults(CadenceTestCase):
 				reason="Away",
 			)
 			result = check_contact("CRM Lead", self.lead.name, "Email")
+			[mass] = check_contacts([self.email], "Email")
 			with self.assertRaises(ContactPausedError) as refused:
 				send_email("CRM Lead", self.lead.name, self.email)
 		self.assertEqual(result["next_allowed_at"]["person"], "2026-11-28T08:00:00-05:00")
+		# "site": on the site's clock, from a record's check and a mass check alike. (The mass check,
+		# by email address alone, decides in the site's zone: it does not know their phone's.)
+		site = clock.site_zone()
+		morning = datetime(2026, 11, 28, 8, 0, tzinfo=NY).astimezone(site).isoformat()
+		self.assertEqual(result["next_allowed_at"]["site"], morning)
+		told_mass = datetime.fromisoformat(mass["next_allowed_at"]["site"])
+		self.assertEqual(told_mass.utcoffset(), told_mass.astimezone(site).utcoffset())
+		self.assertGreaterEqual(told_mass, friday_night)
 		told = str(refused.exception).split("Next contact allowed")[-1]
 		self.assertIn("Sat 2026-11-28 08:00 (America/New_York) their time", told)
 		self.assertNotIn("2026-11-27 22:00", told)
