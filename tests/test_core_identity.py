@@ -4,7 +4,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from humane_crm.policy.identity import normalize_email, normalize_phone, person_keys, split_emails
+from humane_crm.policy.identity import (
+	normalize_email,
+	normalize_phone,
+	person_keys,
+	phone_zones,
+	split_emails,
+	zones_text,
+)
 
 
 @pytest.mark.parametrize(
@@ -105,3 +112,17 @@ def test_a_trailing_dot_never_makes_a_new_key(address):
 	key = normalize_email(address)
 	if key is not None:
 		assert normalize_email(address + ".") == key
+
+
+def test_a_persons_phone_zones_are_their_numbers_only_and_kept_one_a_line():
+	keys = ["ana@example.com", "+12125550123", "+81355551234", "+12125550199"]
+	assert phone_zones(keys) == {"America/New_York", "Asia/Tokyo"}
+	assert zones_text(phone_zones(keys)) == "America/New_York\nAsia/Tokyo"
+	assert phone_zones(["ana@example.com", "+14150000000"]) == frozenset()  # not a number in use
+	assert zones_text(()) is None
+
+
+@given(st.lists(st.sampled_from(["+12125550123", "+81355551234", "+442079460018", "+61293744000"])))
+def test_zones_kept_as_text_read_back_as_the_same_zones(phones):
+	text = zones_text(phone_zones(phones))
+	assert frozenset((text or "").split()) == phone_zones(phones)

@@ -86,13 +86,18 @@ def to_preference(name: str, row: dict) -> core.Preference:
 
 
 def person_zone(
-	keys: frozenset, record: identities.RecordFacts | None, site: ZoneInfo
+	keys: frozenset,
+	record: identities.RecordFacts | None,
+	site: ZoneInfo,
+	held: frozenset[str] = frozenset(),
 ) -> tuple[ZoneInfo, str, tuple[ZoneInfo, ...]]:
 	"""The person's zone: the record's Time Zone, else their phone number's (if only one), else the
-	site's; and any other zone they are known by. A Time Zone typed on the record does not replace
-	their phone's: quiet hours hold in both (anyone who may edit the lead could otherwise make 3 a.m.
-	look like daytime)."""
-	from_phone = identities.phone_zone(keys)
+	site's; and any other zone they are known by. Their phone numbers are those among `keys` and
+	those their Contact Preference holds (`held`: the zones of these): reached by an address alone
+	(a mass check, a lead that knows only the address), they are where their phone says. A Time
+	Zone typed on the record does not replace their phone's: quiet hours hold in both (anyone who
+	may edit the lead could otherwise make 3 a.m. look like daytime)."""
+	from_phone = identities.phone_zone(keys, held)
 	phone = zone_or(from_phone, site) if from_phone else None
 	if record and record.time_zone and any(keys & p for p in record.people):
 		zone = zone_or(record.time_zone, site)
@@ -283,11 +288,13 @@ class Shared:
 def _decide_one(keys: frozenset, records: list[query.OnRecord], shared: Shared) -> PersonVerdict:
 	channel, site, record = shared.channel, shared.site, shared.record
 	attempts, conversations, inbound, preferences = [], [], [], []
-	title, override_pass = None, None
+	title, override_pass, held_zones = None, None, frozenset()
 	# One pass over what is on record (a mass check makes ten thousand of these).
 	for on_record in records:
 		title = title or on_record.title
 		override_pass = override_pass or on_record.override_pass
+		if on_record.phone_zones:
+			held_zones = held_zones.union(on_record.phone_zones.split())
 		if on_record.preference:  # (an open preference without opt-outs says nothing: not asked)
 			preferences.append(to_preference(on_record.name, on_record.preference))
 		for id_, at, ch, direction, outcome, agent, reference in on_record.ledger:
@@ -298,7 +305,7 @@ def _decide_one(keys: frozenset, records: list[query.OnRecord], shared: Shared) 
 				conversations.append(when)
 				if direction == "Inbound" and outcome == "Received" and ch == channel:  # their own message
 					inbound.append(when)
-	zone, zone_source, also_zones = person_zone(keys, record, site)
+	zone, zone_source, also_zones = person_zone(keys, record, site, held_zones)
 	mine = record is not None and any(keys & p for p in record.people)
 	if not title and mine:
 		title = record.title

@@ -62,14 +62,14 @@ LEDGER_FIELDS = (
 # that read row by row (one key, a few, the send path's locking read) return them, one column
 # for the driver to decode.
 LEDGER_ROW = f"json_array({', '.join(LEDGER_FIELDS)}) collate utf8mb4_bin"
-PERSON_ROW = f"json_array(p.name, p.person_name, {PREFERENCE_JSON}) collate utf8mb4_bin"
+PERSON_ROW = f"json_array(p.name, p.person_name, {PREFERENCE_JSON}, p.phone_time_zones) collate utf8mb4_bin"
 
 
 # A check's two queries (see `fetch_facts`): who holds the keys, then their ledgers. Each answers
 # in one row per page, a JSON array: the driver decodes a few large strings (json.loads, in C)
 # where it decoded a packet per person and per touch.
 PEOPLE = (
-	f"k.identity, p.name, p.person_name, {PREFERENCE_JSON}",
+	f"k.identity, p.name, p.person_name, {PREFERENCE_JSON}, p.phone_time_zones",
 	"""from `tabContact Preference Key` k
 	join `tabContact Preference` p on p.name = k.parent
 	where k.parenttype = 'Contact Preference' and k.identity in %(keys)s""",
@@ -94,6 +94,9 @@ class OnRecord:
 	title: str | None
 	preference: dict | None  # the preference's fields when it says something, else None
 	ledger: list  # rows of LEDGER_FIELDS
+	# The zones of every phone number the person holds (`Contact Preference.phone_time_zones`, one
+	# a line), however they are reached now; None for none.
+	phone_zones: str | None
 	# The sending user's unused override pass for this person and channel, earliest to lapse first
 	# (read on the send path only: {"name", "user", "reason"}), else None.
 	override_pass: dict | None = None
@@ -154,11 +157,11 @@ def people(flight: InFlight, by_name: dict | None = None) -> dict[str, OnRecord]
 	"""key → the person holding it (their ledger still empty: `start_ledger`, `add_ledgers`); one
 	record per person across the reads that share `by_name`."""
 	out, by_name = {}, {} if by_name is None else by_name
-	for identity, name, title, preference in _json_rows(PEOPLE, flight):
+	for identity, name, title, preference, zones in _json_rows(PEOPLE, flight):
 		if name not in by_name:
 			if isinstance(preference, str):  # (as text when read row by row)
 				preference = json.loads(preference)
-			by_name[name] = OnRecord(name, title, preference, [])
+			by_name[name] = OnRecord(name, title, preference, [], zones)
 		out[identity] = by_name[name]
 	return out
 
@@ -192,8 +195,9 @@ def _fetch_one(key: str, since) -> dict[str, OnRecord]:
 	rows = read(*one_statement(key, since))
 	if not rows:
 		return {}
-	name, title, preference = json.loads(rows[0][0])
-	return {key: OnRecord(name, title, preference, [json.loads(r[1]) for r in rows if r[1] is not None])}
+	name, title, preference, zones = json.loads(rows[0][0])
+	ledger = [json.loads(r[1]) for r in rows if r[1] is not None]
+	return {key: OnRecord(name, title, preference, ledger, zones)}
 
 
 def one_statement(key: str, since) -> tuple[str, dict]:
@@ -215,18 +219,19 @@ def _fetch_few(keys: list[str], since) -> dict[str, OnRecord]:
 	the unique identity index: MariaDB reads each as a constant while optimizing, so the ledger is
 	still one index range per person from `since` on, not a read of their whole history.
 
-	Rows: ("p", identity, [name, person_name, preference]) and ("a", person, [*LEDGER_FIELDS]), each
-	row's facts as one JSON array: the driver decodes three columns' descriptions and values, not
-	ten (on a check that reads a few rows, that decoding cost as much as MariaDB's work)."""
+	Rows: ("p", identity, [name, person_name, preference, phone_time_zones]) and ("a", person,
+	[*LEDGER_FIELDS]), each row's facts as one JSON array: the driver decodes three columns'
+	descriptions and values, not eleven (on a check that reads a few rows, that decoding cost as
+	much as MariaDB's work)."""
 	rows = read(*few_statement(keys, since))
 	out, by_name, ledgers = {}, {}, {}
 	for kind, first, facts in rows:
 		if kind == "a":
 			ledgers.setdefault(first, []).append(json.loads(facts))
 			continue
-		name, title, preference = json.loads(facts)
+		name, title, preference, zones = json.loads(facts)
 		if name not in by_name:
-			by_name[name] = OnRecord(name, title, preference, [])
+			by_name[name] = OnRecord(name, title, preference, [], zones)
 		out[first] = by_name[name]
 	for name, record in by_name.items():
 		record.ledger = ledgers.get(name, [])
@@ -295,11 +300,12 @@ def _locked_statement(persons: str) -> str:
 	for another to the same person), then their ledgers and the sender's override passes, read
 	after that wait (locking reads, which see what other transactions committed meanwhile). A
 	UNION, not a join: in a joined locking read MariaDB returned a stale view of the joined
-	attempts table. Rows: ("p", name, [person_name, preference]), ("a", person, [*LEDGER_FIELDS])
-	and ("o", person, [pass, valid_until, user, reason]), each row's facts as one JSON array: three
-	columns for the driver to decode, not twelve.
+	attempts table. Rows: ("p", name, [person_name, preference, phone_time_zones]), ("a", person,
+	[*LEDGER_FIELDS]) and ("o", person, [pass, valid_until, user, reason]), each row's facts as one
+	JSON array: three columns for the driver to decode, not thirteen.
 	(Only the tables these parts read are locked: not the key rows a subquery in `persons` reads.)"""
-	return f"""(select 'p', p.name, json_array(p.person_name, {PREFERENCE_JSON}) collate utf8mb4_bin
+	return f"""(select 'p', p.name, json_array(p.person_name, {PREFERENCE_JSON}, p.phone_time_zones)
+				collate utf8mb4_bin
 			from `tabContact Preference` p
 			where p.name in {persons} order by p.name limit %(locked_count)s for update)
 		union all
@@ -339,8 +345,10 @@ def _take_locked(rows) -> dict[str, OnRecord]:
 		elif person not in passes or facts[1] < passes[person][1]:
 			passes[person] = facts
 	return {
-		name: OnRecord(name, title, preference, by_person.get(name, []), _override_pass(passes.get(name)))
-		for name, title, preference in prefs
+		name: OnRecord(
+			name, title, preference, by_person.get(name, []), zones, _override_pass(passes.get(name))
+		)
+		for name, title, preference, zones in prefs
 	}
 
 
@@ -395,7 +403,8 @@ def _fetch_locked(
 			where parenttype = 'Contact Preference' and identity in %(keys)s lock in share mode""",
 			{"keys": tuple(keys)},
 		)
-	records = {name: OnRecord(name, title, None, []) for name, title in created.items()}
+	# (A person just created holds only the keys decided on: their phones' zones are those keys'.)
+	records = {name: OnRecord(name, title, None, [], None) for name, title in created.items()}
 	persons = tuple(sorted({parent for _identity, parent in held} - set(records)))
 	if ahead is not None and ahead.covers(persons, since, passes):
 		records.update((name, ahead.read[name]) for name in persons)

@@ -21,7 +21,7 @@ from humane_crm.policy.identity import (
 	normalize_email,
 	normalize_phone,
 	person_keys,
-	phone_time_zones,
+	phone_zones,
 )
 from humane_crm.template_review.states import TEMPLATES_STAMP
 from humane_crm.utils import cache
@@ -388,10 +388,9 @@ def display_name(doctype: str | None, name: str | None) -> str | None:
 	return frappe.db.get_value(doctype, name, title_field) or name
 
 
-def phone_zone(keys) -> str | None:
-	"""The person's zone from their phone numbers, when `phonenumbers` gives exactly one."""
-	zones = set()
-	for key in keys:
-		if not is_email_key(key):
-			zones.update(phone_time_zones(key))
-	return zones.pop() if len(zones) == 1 else None
+def phone_zone(keys, held: frozenset[str] = frozenset()) -> str | None:
+	"""The person's zone from their phone numbers — those among `keys` and those of whoever holds
+	them (`held`: their Contact Preferences' `phone_time_zones`) — when `phonenumbers` gives exactly
+	one."""
+	zones = phone_zones(keys) | held
+	return next(iter(zones)) if len(zones) == 1 else None

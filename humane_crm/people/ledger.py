@@ -14,6 +14,7 @@ from pymysql.err import IntegrityError
 
 from humane_crm.cadence.facts import PersonVerdict
 from humane_crm.cadence.inflight import InFlight
+from humane_crm.policy.identity import phone_zones, zones_text
 from humane_crm.utils import clock
 
 # A second insert of a unique identity: Frappe raises UniqueValidationError for a `unique` field
@@ -132,6 +133,7 @@ def _new_person(keys: frozenset, title: str | None) -> tuple[str, set[str], str]
 				"status": "Open",
 				"status_set_by": user,
 				"status_set_on": now,
+				"phone_time_zones": zones_text(phone_zones(stored)),
 			}
 		],
 	)
@@ -155,7 +157,7 @@ def _add_keys(name: str, keys: list[str]) -> bool:
 	"""Teach a person keys it lacks, row by row (the person may have been committed by another
 	transaction after this one's snapshot, so it is not loaded as a document). False when another
 	person already held one of them."""
-	added = True
+	added, taught = True, []
 	idx = frappe.db.sql(
 		"select coalesce(max(idx), 0) from `tabContact Preference Key` where parent = %s", name
 	)[0][0]
@@ -178,7 +180,31 @@ def _add_keys(name: str, keys: list[str]) -> bool:
 			# Another person already holds it; both keep counting as the same human.
 			frappe.db.rollback(save_point="humane_crm_keys")
 			added = False
+			continue
+		taught.append(key)
+	zones = phone_zones(taught)
+	if zones:
+		_add_phone_zones(name, zones)
 	return added
+
+
+def _add_phone_zones(name: str, zones: frozenset[str]) -> None:
+	"""Add the zones of phone numbers just taught to the person's `phone_time_zones`: to what the
+	latest committed person row says (a locking read: a send teaching them another number meanwhile
+	loses nothing), and as a change of the person (`modified`: a form opened before is refused on
+	save, as Frappe refuses any form changed since it was opened, rather than write the old zones)."""
+	rows = frappe.db.sql(
+		"select phone_time_zones from `tabContact Preference` where name = %s for update", name
+	)
+	if not rows:
+		return
+	held = frozenset((rows[0][0] or "").split())
+	if zones <= held:
+		return
+	frappe.db.sql(
+		"update `tabContact Preference` set phone_time_zones = %s, modified = %s where name = %s",
+		(zones_text(held | zones), clock.naive(clock.now()), name),
+	)
 
 
 def record(*args, **kwargs) -> str:

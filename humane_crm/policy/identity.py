@@ -133,3 +133,14 @@ def phone_time_zones(key: str) -> tuple[str, ...]:
 
 	zones = tuple(z for z in pn_timezone.time_zones_for_number(number) if z != "Etc/Unknown")
 	return zones
+
+
+def phone_zones(keys: Iterable[str]) -> frozenset[str]:
+	"""Every time zone `phonenumbers` associates with the phone keys among `keys`."""
+	return frozenset(zone for key in keys if not is_email_key(key) for zone in phone_time_zones(key))
+
+
+def zones_text(zones: Iterable[str]) -> str | None:
+	"""Zones as a person's record keeps them (`Contact Preference.phone_time_zones`): one a line,
+	sorted; None for none."""
+	return "\n".join(sorted(set(zones))) or None

@@ -11,6 +11,7 @@ from humane_crm.exceptions import InvalidPreferenceError, PreferenceLockedError
 from humane_crm.people import identities
 from humane_crm.permissions import app_fields
 from humane_crm.policy import preferences as core
+from humane_crm.policy.identity import phone_zones, zones_text
 from humane_crm.policy.preferences import CHANNEL_FIELDS, CUSTOMER_SOURCES, STRICTNESS  # noqa: F401
 from humane_crm.utils import clock
 
@@ -64,6 +65,8 @@ class ContactPreference(Document):
 				continue
 			seen.add(key)
 			row.identity, row.kind = key, "Email" if "@" in key else "Phone"
+		# Derived from the keys, as `ledger` keeps it when it writes keys directly.
+		self.phone_time_zones = zones_text(phone_zones(seen))
 
 	def validate_pause(self):
 		if self.status != "Paused":

@@ -70,3 +70,29 @@ class TestContactPreference(HumaneTestCase):
 		frappe.set_user(AGENT)
 		with self.assertRaises(frappe.PermissionError):
 			frappe.delete_doc("Contact Preference", doc.name)
+
+	def test_the_zones_of_their_phones_follow_their_numbers_and_nothing_else(self):
+		# Every decision reads them: a zone typed here would move a person's night to daytime.
+		doc = self.new(new_email(), "(212) 555-0123", "+81 3-5555-1234").insert()
+		self.assertEqual(doc.phone_time_zones, "America/New_York\nAsia/Tokyo")
+		doc.phone_time_zones = "Pacific/Kiritimati"
+		doc.save()
+		self.assertEqual(
+			frappe.db.get_value("Contact Preference", doc.name, "phone_time_zones"),
+			"America/New_York\nAsia/Tokyo",
+		)
+		self.assertIsNone(self.new(new_email()).insert().phone_time_zones)
+
+	def test_people_from_before_the_zones_were_kept_get_them_on_migrate(self):
+		from humane_crm.patches import people_phone_time_zones as patch
+
+		ny = self.new(new_email(), "(212) 555-0124").insert()
+		both = self.new("(212) 555-0125", "+81 3-5555-1235").insert()
+		address = self.new(new_email()).insert()
+		people = (ny.name, both.name, address.name)
+		frappe.db.sql("update `tabContact Preference` set phone_time_zones = null where name in %s", [people])
+		patch.execute()
+		self.assertEqual(
+			[frappe.db.get_value("Contact Preference", p, "phone_time_zones") for p in people],
+			["America/New_York", "America/New_York\nAsia/Tokyo", None],
+		)
