@@ -77,6 +77,10 @@ def leftovers() -> list[str]:
 	names = ("Contact Preference", "Contact Attempt", "Humane CRM Settings")
 	check("Versions", frappe.get_all("Version", {"ref_doctype": ("in", names)}, pluck="name"))
 	check("Installed app", [a for a in frappe.get_installed_apps() if a == "humane_crm"])
+	check(
+		"Index on User's email",
+		[r[2] for r in frappe.db.sql("show index from `tabUser` where Key_name = 'humane_crm_email'")],
+	)
 	return found
 
 
@@ -120,12 +124,15 @@ def main(site: str, expect: str):
 					"Side panel fields",
 					"CRM Form Scripts",
 					"Installed app",
+					"Index on User's email",
 				)
 				if not any(f.startswith(w) for f in found)
 			]
 			if missing:
 				sys.exit(f"Install is missing: {missing}")
-			print("install: doctypes, roles, workspace, settings, side-panel field and Form Scripts in place")
+			print(
+				"install: doctypes, roles, workspace, settings, side-panel field, Form Scripts and the User email index in place"
+			)
 	finally:
 		frappe.destroy()
 

@@ -34,6 +34,7 @@ def after_migrate():
 	add_stop_phrases()
 	add_side_panel_fields()
 	add_crm_form_scripts()
+	add_indexes()
 
 
 # Agents write templates and submit them; reviewers read and review them. Frappe gives Email
@@ -81,6 +82,12 @@ def add_crm_form_scripts():
 	from humane_crm.crm_ui import form_scripts
 
 	form_scripts.install()
+
+
+def add_indexes():
+	from humane_crm.setup import indexes
+
+	indexes.add_user_email_index()
 
 
 def add_custom_fields():

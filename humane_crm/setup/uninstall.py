@@ -6,7 +6,7 @@ import click
 import frappe
 
 from humane_crm.crm_ui import form_scripts
-from humane_crm.setup import bookkeeping, custom_fields, layouts
+from humane_crm.setup import bookkeeping, custom_fields, indexes, layouts
 from humane_crm.setup.install import ROLES
 
 
@@ -16,6 +16,7 @@ def before_uninstall():
 	layouts.remove_time_zone_from_side_panels()
 	form_scripts.remove()
 	custom_fields.uninstall()
+	indexes.remove_user_email_index()
 	remove_records_about(ours)
 	remove_settings(ours)
 	remove_roles()

@@ -182,6 +182,26 @@ class TestOnlyCRMOutreach(IntegrationTestCase):
 		with self.assertRaises(DoNotContactError):
 			send_email("CRM Lead", self.lead.name, self.email, "Sara, a quick hello.", subject="Hello")
 
+	def test_which_recipients_are_colleagues_is_read_by_an_index_not_a_scan_of_every_user(self):
+		# Asked on every send; Frappe has no index on User's email, and a portal site has tens of
+		# thousands of Website Users. (A table of a few users is scanned whatever its indexes: what
+		# MariaDB may use is what is asserted.)
+		from humane_crm.people import identities, scope
+
+		by_email = {
+			r.Key_name
+			for r in frappe.db.sql(
+				"show index from `tabUser` where Column_name = 'email' and Seq_in_index = 1", as_dict=True
+			)
+		}
+		self.assertTrue(by_email)
+		addresses = (AGENT, self.email)
+		send = identities._send_statement("CRM Lead", self.lead.name, addresses, [self.email], None)
+		for statement, values in ((scope.COLLEAGUES, [addresses]), send[:2]):
+			plan = frappe.db.sql(f"explain {statement}", values, as_dict=True)
+			[users] = [row for row in plan if row.table == "u"]
+			self.assertTrue(by_email & set((users.possible_keys or "").split(",")), users)
+
 	def test_mail_about_other_records_to_people_outside_crm_is_untouched(self):
 		outsider = new_email("tenant")
 		frappe.set_user("Administrator")
