@@ -8,6 +8,7 @@ from frappe.utils import get_datetime, now_datetime
 
 from humane_crm.complaints import actions
 from humane_crm.exceptions import ComplaintChecklistError, DoNotContactError
+from humane_crm.people import identities, ledger
 from humane_crm.template_review import four_eyes
 from humane_crm.tests.rest import RestUser, message_of
 from humane_crm.tests.utils import HumaneTestCase, make_lead, make_user, new_email, send_email, set_preference
@@ -147,6 +148,29 @@ class TestThePersonsKeysAndStatus(WrittenByTheAppTestCase):
 			"Contact Preference", self.person, ["status_set_by", "status_set_on"], as_dict=True
 		)
 		self.assertEqual(after, before)
+
+	def test_the_zones_of_their_phones_cannot_be_written_over_http(self):
+		# Every decision reads them: a zone written here would make a person's night look like day.
+		frappe.set_user("Administrator")
+		ny_lead = make_lead("Nadia", email=new_email("nadia"), mobile_no="(212) 555-0142", lead_owner=AGENT)
+		[keys] = identities.record_people("CRM Lead", ny_lead.name)
+		person = ledger.person_for(keys)
+		self.made += [("CRM Lead", ny_lead.name), ("Contact Preference", person)]
+		frappe.db.commit()
+		self.agent.put(
+			f"/api/resource/Contact Preference/{person}", {"phone_time_zones": "Pacific/Kiritimati"}
+		)
+		self.agent.call(
+			"frappe.client.set_value",
+			doctype="Contact Preference",
+			name=person,
+			fieldname="phone_time_zones",
+			value="Pacific/Kiritimati",
+		)
+		frappe.db.rollback()  # read what the requests left committed
+		self.assertEqual(
+			frappe.db.get_value("Contact Preference", person, "phone_time_zones"), "America/New_York"
+		)
 
 	def test_the_apps_own_path_still_sets_them(self):
 		frappe.set_user(AGENT)
