@@ -13,8 +13,8 @@ Every figure is printed with the machine, MariaDB's settings that matter and wha
 while it was measured (busy, this process, MariaDB, others, stolen by the hypervisor), as a
 median with its range over `--runs` runs. Whether a decision stays flat as the ledger grows is read
 twice: stage by stage (minutes apart), and with the first ledger renamed back in place and the
-first and last measured in turn, so that the hour is not read as growth. It asserts nothing; the goals are printed beside the
-figures (issues 12 and 16).
+first and last measured in turn, so that the hour is not read as growth. It asserts nothing; the
+goals are printed beside the figures (issues 12 and 16).
 """
 
 import argparse
@@ -498,15 +498,14 @@ def print_flat(first, last, sizes, how, pooled=False) -> None:
 
 
 FIRST_LEDGER = "_humane_bench_first_ledger"  # the first stage's ledger, kept to be swapped back in
-SWAPPED = []  # [True] while the first ledger stands in `tabContact Attempt`
-KEPT = []  # [True] while the copy exists
+FIRST = {"kept": False, "in_place": False}  # the copy exists; it stands in `tabContact Attempt`
 
 
 def keep_first_ledger() -> None:
 	"""A copy of the first stage's ledger (10 k rows), to measure it again beside the last one."""
 	frappe.db.sql_ddl(f"drop table if exists `{FIRST_LEDGER}`")
 	frappe.db.sql_ddl(f"create table `{FIRST_LEDGER}` like `tabContact Attempt`")
-	KEPT.append(True)
+	FIRST["kept"] = True
 	columns = ", ".join(
 		f"`{c}`"
 		for (c,) in frappe.db.sql(
@@ -526,20 +525,17 @@ def swap_ledgers() -> None:
 		f"""rename table `tabContact Attempt` to `{FIRST_LEDGER}_out`,
 			`{FIRST_LEDGER}` to `tabContact Attempt`, `{FIRST_LEDGER}_out` to `{FIRST_LEDGER}`"""
 	)
-	if SWAPPED:
-		SWAPPED.clear()
-	else:
-		SWAPPED.append(True)
+	FIRST["in_place"] = not FIRST["in_place"]
 
 
 def restore_ledger() -> None:
 	"""Put the grown ledger back in place and drop the kept copy (also when the run is stopped)."""
-	if KEPT:
+	if FIRST["kept"]:
 		frappe.db.rollback()
-		if SWAPPED:
+		if FIRST["in_place"]:
 			swap_ledgers()
 		frappe.db.sql_ddl(f"drop table if exists `{FIRST_LEDGER}`")
-		KEPT.clear()
+		FIRST["kept"] = False
 
 
 def alternate_ledgers(args, keys: list[str], sizes: list[int]) -> None:
@@ -558,7 +554,7 @@ def alternate_ledgers(args, keys: list[str], sizes: list[int]) -> None:
 	figures = {sizes[0]: {}, sizes[-1]: {}}
 	for _pair in range(args.turns):
 		for size in random.sample([sizes[0], sizes[-1]], 2):
-			if (size == sizes[0]) != bool(SWAPPED):
+			if (size == sizes[0]) != FIRST["in_place"]:
 				swap_ledgers()
 			for label, runs in latency(keys, args, runs=1).items():
 				figures[size].setdefault(label, []).extend(runs)
@@ -588,11 +584,11 @@ def rows_read() -> int:
 
 
 def latency(keys: list[str], args, people=None, runs=None) -> dict:
-	"""Decision latency for random people (or `people`), `args.runs` runs of `args.samples` decisions
-	each, with the rows MariaDB read: the check (read-only); the send path as a send takes it (the
-	locking statement, who holds the keys known from the record's read: `guard.check_outbound`
-	passes them); and the send path when they are not known (after two first touches raced: the key
-	rows are read first, locked)."""
+	"""Decision latency for random people (or `people`), `runs` (or `args.runs`) runs of
+	`args.samples` decisions each, with the rows MariaDB read: the check (read-only); the send path
+	as a send takes it (the locking statement, who holds the keys known from the record's read:
+	`guard.check_outbound` passes them); and the send path when they are not known (after two first
+	touches raced: the key rows are read first, locked)."""
 	from humane_crm.cadence import facts
 
 	for key in keys[:100]:  # warm caches (and the table, if it was just renamed in place)
