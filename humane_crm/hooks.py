@@ -44,7 +44,7 @@ override_doctype_class = {"Email Queue": "humane_crm.voice.queue.EmailQueue"}
 # ------------------
 doc_events = {
 	"Communication": {
-		"before_insert": "humane_crm.events.communication.before_insert",  # the record's read, sent early
+		"before_validate": "humane_crm.events.communication.before_validate",  # the record's read, sent early
 		"validate": "humane_crm.events.communication.validate",
 		"after_insert": "humane_crm.events.communication.after_insert",
 		"on_change": "humane_crm.events.communication.on_change",  # delivery of a released message

@@ -129,9 +129,9 @@ class SendRead:
 	now and answered by `answer()`.
 
 	With `wait=False` the statement is sent without waiting for it (`InFlight`): MariaDB reads, and
-	locks the recipients' people, while the caller's Python runs. An email's `before_insert` asks;
+	locks the recipients' people, while the caller's Python runs. An email's `before_validate` asks;
 	its `validate` takes the answer if the email still asks the same (`asks`), so the statement's
-	time in MariaDB is spent while Frappe names and validates the Communication, not after."""
+	time in MariaDB is spent while Frappe validates the Communication, not after."""
 
 	def __init__(self, doctype: str, name: str, addresses, read_ahead=None, wait: bool = True):
 		self.doctype, self.name = doctype, name

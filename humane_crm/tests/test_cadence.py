@@ -452,6 +452,19 @@ class TestReadAhead(CadenceTestCase):
 				send_email("CRM Lead", self.lead.name, self.email)
 		self.assertIn("at most 1 touch per 7 days; 1 touch already reached", str(refused.exception))
 
+	def test_only_a_new_email_asks_ahead_and_saving_a_sent_one_locks_nobody(self):
+		# The read ahead (sent at before_validate, which runs at every save) locks the recipients'
+		# people. A new email asks it once; an email saved again later (its status, a link added)
+		# asks nothing, so editing an old email never holds up sends to its person.
+		frappe.set_user(AGENT)
+		with patch.object(identities, "SendRead", wraps=identities.SendRead) as asked, at(TUESDAY_10AM):
+			sent = send_email("CRM Lead", self.lead.name, self.email)
+			self.assertEqual(asked.call_count, 1)
+			comm = frappe.get_doc("Communication", sent["name"])
+			comm.seen = 1
+			comm.save(ignore_permissions=True)
+		self.assertEqual(asked.call_count, 1)
+
 	def test_a_rule_changed_without_a_doc_event_holds_from_the_next_send(self):
 		# frappe.db.set_value fires no doc event, so nothing forgets the kept rules: the send reads
 		# their stamp with its record, and rebuilds them when it changed.
@@ -464,22 +477,25 @@ class TestReadAhead(CadenceTestCase):
 			send_email("CRM Lead", self.lead.name, self.email)
 		self.assertIn("at most 1 touch per 7 days", str(refused.exception))
 
-	def test_an_email_changed_after_its_before_insert_is_decided_on_what_it_says_at_validate(self):
-		# An email's record is asked for at before_insert and answered at validate. Another app's
-		# hook may redirect the email between the two: the answer about the first lead is passed
-		# over, and the email is decided on the lead it goes to, in that lead's time zone.
+	def test_an_email_changed_after_its_before_validate_is_decided_on_what_it_says_at_validate(self):
+		# An email's record is asked for at before_validate and answered at validate. Code that runs
+		# between the two (the Communication's own validate, another app's hook) may redirect the
+		# email: the answer about the first lead is passed over, and the email is decided on the
+		# lead it goes to, in that lead's time zone.
 		from frappe.core.doctype.communication.communication import Communication
 
 		bea = new_email("bea")
 		bea_lead = make_lead("Bea", email=bea, **{TIME_ZONE_FIELD: "Asia/Tokyo"})
+		own_validate = Communication.validate
 
 		def redirect(comm):
 			comm.reference_name, comm.recipients = bea_lead.name, bea
+			own_validate(comm)
 
 		frappe.set_user(AGENT)
 		with (
 			at(TUESDAY_10AM),  # (00:00 on Wednesday in Tokyo)
-			patch.object(Communication, "before_validate", redirect, create=True),
+			patch.object(Communication, "validate", redirect),
 			self.assertRaises(OutsideContactHoursError) as refused,
 		):
 			send_email("CRM Lead", self.lead.name, self.email)
