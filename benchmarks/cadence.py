@@ -8,7 +8,7 @@ site on the same bench with crm only (the emails are sent on both, interleaved, 
 	../env/bin/python /path/to/humane_crm/benchmarks/cadence.py \
 		--site humane-bench.localhost --stock-site stock-bench.localhost --attempts 10000000
 
-`--only email` measures only the first touch and a known person against the stock site (a minute).
+`--only email` measures only the first touch and a known person against the stock site (≈ 5 minutes).
 Every figure is printed with the machine, MariaDB's settings that matter and what the CPUs did
 while it was measured (busy, this process, MariaDB, others, stolen by the hypervisor), as a
 median with its range over `--runs` runs. Whether a decision stays flat as the ledger grows is read
@@ -30,6 +30,7 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager, nullcontext
 from datetime import timedelta, timezone
 
 import frappe
@@ -49,7 +50,10 @@ def main():
 	parser.add_argument("--attempts", type=int, default=ATTEMPTS)
 	parser.add_argument("--samples", type=int, default=1000, help="decisions per run and ledger size")
 	parser.add_argument(
-		"--pairs", type=int, default=300, help="interleaved app/stock send pairs per run and case"
+		"--pairs", type=int, default=180, help="interleaved app/stock send pairs per run and case"
+	)
+	parser.add_argument(
+		"--email-runs", type=int, default=5, help="runs of the email sends, each with new processes"
 	)
 	parser.add_argument("--runs", type=int, default=3)
 	parser.add_argument(
@@ -920,22 +924,52 @@ class Sender:
 		return frappe.get_doc(doc).insert(ignore_permissions=True)
 
 	def send(self, case: str) -> tuple[float, float, int]:
-		"""One send: its wall time, this process's CPU time, and the queries it made."""
+		"""One send: its wall time, this process's CPU time, and the queries it made. "known-off":
+		to the known person with the app's email doc events skipped (`email_events_off`)."""
 
 		lead = (
 			self.known
-			if case == "known"
+			if case.startswith("known")
 			else Sender.lead(f"new-{frappe.generate_hash(length=10)}@bench.example.com")
 		)
 		frappe.local.cache = {}
 		frappe.db.value_cache.clear()
 		asked = questions()
-		cpu, started = time.process_time(), time.perf_counter()
-		send_hello(lead)
-		took, cpu = time.perf_counter() - started, time.process_time() - cpu
+		with email_events_off() if case == "known-off" else nullcontext():
+			cpu, started = time.process_time(), time.perf_counter()
+			send_hello(lead)
+			took, cpu = time.perf_counter() - started, time.process_time() - cpu
 		asked = questions() - asked - 1
 		frappe.db.rollback()
 		return took, cpu, asked
+
+
+@contextmanager
+def email_events_off():
+	"""The app's doc events on Communication and Email Queue skipped (each replaced by one that does
+	nothing; Frappe looks a handler up by its dotted path at every event), the rest of the app as
+	installed: what those events cost a send, measured in the app's own process."""
+	import importlib
+
+	events = frappe.get_hooks("doc_events")
+	handlers = {
+		handler
+		for doctype in ("Communication", "Email Queue")
+		for names in events.get(doctype, {}).values()
+		for handler in (names if isinstance(names, list) else [names])
+		if handler.startswith("humane_crm.")
+	}
+	saved = []
+	for handler in handlers:
+		module, name = handler.rsplit(".", 1)
+		module = importlib.import_module(module)
+		saved.append((module, name, getattr(module, name)))
+		setattr(module, name, lambda doc, method=None: None)
+	try:
+		yield
+	finally:
+		for module, name, function in saved:
+			setattr(module, name, function)
 
 
 def send_hello(lead) -> None:
@@ -1011,12 +1045,19 @@ def email_vs_stock(args) -> None:
 	shared VM's send time moves by a third within minutes). A run's figure is the median of its
 	pairs' ratios; the ratio of the two sides' median times is printed beside it. Each run has
 	workers of its own, started together (`EmailProcess.together`): whatever makes one process a
-	little faster than another for its whole life is drawn again at every run."""
+	little faster than another for its whole life is drawn again at every run: a process's draw
+	moved one run's ratio by ±2 % (10 runs of 80 pairs, 1.022–1.068×, 2026-12-04), so a figure is the
+	median of `--email-runs` runs (5), not 3.
+
+	After its pairs, each run's app process also sends to the known person with the app's email doc
+	events on and skipped (`email_events_off`), alternately: what those events cost a send in the
+	same process, free of whatever makes two processes differ."""
 	goals = {"first": 1.10, "known": 1.05}
 	runs = {case: [] for case in goals}
+	own = []
 	sides = {}
 	try:
-		for _run in range(args.runs):
+		for _run in range(args.email_runs):
 			sides = EmailProcess.together(app=args.site, stock=args.stock_site)
 			load()  # (what the CPUs did is printed for this run's sends alone)
 			pairs = {case: [] for case in goals}
@@ -1025,6 +1066,16 @@ def email_vs_stock(args) -> None:
 					sent = {side: sides[side].send(case) for side in random.sample(["app", "stock"], 2)}
 					pairs[case].append((sent["app"], sent["stock"]))
 			cpus = load()
+			events = []
+			for _ in range(args.pairs // 2):
+				sent = {case: sides["app"].send(case)[0] for case in random.sample(["known", "known-off"], 2)}
+				events.append((sent["known"], sent["known-off"]))
+			own.append(
+				(
+					statistics.median(on - off for on, off in events) * 1000,
+					statistics.median(on / off for on, off in events),
+				)
+			)
 			for side in sides.values():
 				side.close()
 			sides = {}
@@ -1054,9 +1105,15 @@ def email_vs_stock(args) -> None:
 			f"(goal ≤ {goal:.2f}x; median of {args.pairs} interleaved pairs' ratios per run); "
 			f"app {spread([x[1] for x in r], '{:.1f}')} ms, stock {spread([x[2] for x in r], '{:.1f}')} "
 			f"ms (ratio of the medians {spread([x[3] for x in r], '{:.3f}')}x); CPU time of the sending "
-			f"process {spread([x[4] for x in r], '{:.3f}')}x; queries {r[0][5]} vs {r[0][6]}; {args.runs} runs at "
+			f"process {spread([x[4] for x in r], '{:.3f}')}x; queries {r[0][5]} vs {r[0][6]}; {args.email_runs} runs at "
 			f"{', '.join(x[7] for x in r)}"
 		)
+	print(
+		f"email.make to a known person, the app's email doc events alone (in the app's own process, on ÷ "
+		f"skipped, {args.pairs // 2} alternating pairs a run): {spread([x[1] for x in own], '{:.3f}')}x, "
+		f"{spread([x[0] for x in own], '{:.2f}')} ms a send (app ÷ stock adds what makes the two "
+		f"processes and sites differ)"
+	)
 
 
 def ensure_email_account(port: int) -> None:
