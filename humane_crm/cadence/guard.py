@@ -32,14 +32,18 @@ from humane_crm.utils import after_rollback, clock
 _FLAG = "humane_crm_verdict"
 _PENDING = "humane_crm_ledger_in_flight"
 
-# The exception and title of each refusal the core names (`core.refusal_kind`).
-_REFUSALS = {
-	core.DO_NOT_CONTACT_REASON: (DoNotContactError, _("Do not contact")),
-	core.OPTED_OUT_REASON: (ChannelOptedOutError, _("Opted out of this channel")),
-	core.PAUSED_REASON: (ContactPausedError, _("Contact paused")),
-	core.LIMIT: (ContactLimitError, _("Contact limit reached")),
-	cadence.QUIET_HOURS: (OutsideContactHoursError, _("Outside contact hours")),
-}
+
+def _refusal(kind: str | None) -> tuple[type[ContactRefused], str]:
+	"""The exception and title of the refusal the core names (`core.refusal_kind`), the title in the
+	user's language: translated when the refusal is raised, not once when this module is imported
+	(which froze whoever's language came first, and built Frappe's whole translation table then)."""
+	return {
+		core.DO_NOT_CONTACT_REASON: (DoNotContactError, _("Do not contact")),
+		core.OPTED_OUT_REASON: (ChannelOptedOutError, _("Opted out of this channel")),
+		core.PAUSED_REASON: (ContactPausedError, _("Contact paused")),
+		core.LIMIT: (ContactLimitError, _("Contact limit reached")),
+		cadence.QUIET_HOURS: (OutsideContactHoursError, _("Outside contact hours")),
+	}.get(kind, (ContactRefused, _("Contact not allowed")))
 
 
 def from_a_webhook() -> bool:
@@ -80,9 +84,7 @@ def check_outbound(
 
 
 def refuse(verdict: facts.Verdict, doc=None):
-	exc, title = _REFUSALS.get(
-		core.refusal_kind(verdict.decision), (ContactRefused, _("Contact not allowed"))
-	)
+	exc, title = _refusal(core.refusal_kind(verdict.decision))
 	if core.needs_reason(verdict.decision):
 		exc, title = ReasonRequiredError, _("A reason is needed")
 	if doc is not None:

@@ -343,6 +343,30 @@ class TestEnforcementModes(CadenceTestCase):
 		self.assertIn("Gentle", row.reason)
 		self.assertTrue(any("breaks a rule set to warn" in str(m) for m in frappe.local.message_log))
 
+	def test_a_refusals_title_is_in_the_language_of_whoever_is_refused(self):
+		# The titles were translated once, when the module was first imported: an agent working in
+		# Spanish saw the English title of whoever's request had loaded it.
+		from frappe.translate import clear_cache
+
+		self.only_rule(max_attempts=1, window_length=7)
+		frappe.get_doc(
+			{
+				"doctype": "Translation",
+				"language": "es",
+				"source_text": "Contact limit reached",
+				"translated_text": "Límite de contactos alcanzado",
+			}
+		).insert(ignore_permissions=True)
+		self.addCleanup(clear_cache)  # (the row goes with the test's rollback; Redis keeps it)
+		self.addCleanup(setattr, frappe.local, "lang", frappe.local.lang)
+		frappe.set_user(AGENT)
+		send_email("CRM Lead", self.lead.name, self.email)
+		for lang, title in (("en", "Contact limit reached"), ("es", "Límite de contactos alcanzado")):
+			frappe.local.lang, frappe.local.message_log = lang, []
+			with self.subTest(lang=lang), self.assertRaises(ContactLimitError):
+				send_email("CRM Lead", self.lead.name, self.email)
+			self.assertEqual(frappe.local.message_log[-1].get("title"), title)
+
 	def test_allow_with_reason_needs_a_reason_and_a_pass_works_once(self):
 		self.only_rule(enforcement="Allow with reason", max_attempts=1, window_length=7)
 		frappe.set_user(AGENT)
