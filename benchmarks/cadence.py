@@ -8,7 +8,7 @@ site on the same bench with crm only (the emails are sent on both, interleaved, 
 	../env/bin/python /path/to/humane_crm/benchmarks/cadence.py \
 		--site humane-bench.localhost --stock-site stock-bench.localhost --attempts 10000000
 
-`--only email` measures only the first touch and a known person against the stock site (≈ 5 minutes).
+`--only email` measures only the first touch and a known person against the stock site (≈ 4 minutes).
 Every figure is printed with the machine, MariaDB's settings that matter and what the CPUs did
 while it was measured (busy, this process, MariaDB, others, stolen by the hypervisor), as a
 median with its range over `--runs` runs. Whether a decision stays flat as the ledger grows is read
@@ -30,7 +30,7 @@ import sys
 import tempfile
 import threading
 import time
-from contextlib import contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager, nullcontext
 from datetime import timedelta, timezone
 
 import frappe
@@ -950,26 +950,23 @@ def email_events_off():
 	nothing; Frappe looks a handler up by its dotted path at every event), the rest of the app as
 	installed: what those events cost a send, measured in the app's own process."""
 	import importlib
+	from unittest.mock import patch
 
 	events = frappe.get_hooks("doc_events")
 	handlers = {
 		handler
 		for doctype in ("Communication", "Email Queue")
 		for names in events.get(doctype, {}).values()
-		for handler in (names if isinstance(names, list) else [names])
+		for handler in names
 		if handler.startswith("humane_crm.")
 	}
-	saved = []
-	for handler in handlers:
-		module, name = handler.rsplit(".", 1)
-		module = importlib.import_module(module)
-		saved.append((module, name, getattr(module, name)))
-		setattr(module, name, lambda doc, method=None: None)
-	try:
+	with ExitStack() as skipped:
+		for handler in handlers:
+			module, name = handler.rsplit(".", 1)
+			skipped.enter_context(
+				patch.object(importlib.import_module(module), name, lambda doc, method=None: None)
+			)
 		yield
-	finally:
-		for module, name, function in saved:
-			setattr(module, name, function)
 
 
 def send_hello(lead) -> None:
