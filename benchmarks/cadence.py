@@ -467,7 +467,7 @@ def ledger_growth(args, keys: list[str]) -> None:
 		print_latency(done, figures[done])
 		if target == sizes[0] and len(sizes) > 1:
 			keep_first_ledger()
-	print_flat(figures[sizes[0]], figures[sizes[-1]], sizes, "stage by stage, minutes apart", pooled=True)
+	print_flat(figures[sizes[0]], figures[sizes[-1]], sizes, "stage by stage, minutes apart")
 	if len(sizes) > 1:
 		alternate_ledgers(args, keys, sizes)
 	hot_person(keys, now, args)
@@ -475,9 +475,9 @@ def ledger_growth(args, keys: list[str]) -> None:
 	explain(keys[1])
 
 
-def print_flat(first, last, sizes, how, pooled=False) -> None:
-	"""p50 and p99 from the first to the last ledger: the medians of the runs' figures, and with
-	`pooled`, the p99 of all the runs' decisions together too."""
+def print_flat(first, last, sizes, how) -> None:
+	"""p50 and p99 from the first to the last ledger: the medians of the runs' figures, and the p99
+	of all the runs' decisions together."""
 	for label in first:
 		a = statistics.median(r["p50"] for r in first[label])
 		b = statistics.median(r["p50"] for r in last[label])
@@ -488,11 +488,9 @@ def print_flat(first, last, sizes, how, pooled=False) -> None:
 			statistics.median(r[p] for r in last[label]) / statistics.median(r[p] for r in first[label])
 			for p in ("probe", "db")
 		)
-		together = ""
-		if pooled:
-			e, f = (p99([t for r in runs[label] for t in r["times"]]) for runs in (first, last))
-			n = sum(len(r["times"]) for r in first[label])
-			together = f"; the p99 of all {n:,} decisions at each size {e:.2f} → {f:.2f} ms, {f / e:.2f}x"
+		e, f = (p99([t for r in runs[label] for t in r["times"]]) for runs in (first, last))
+		n = sum(len(r["times"]) for r in first[label])
+		together = f"; the p99 of all {n:,} decisions at each size {e:.2f} → {f:.2f} ms, {f / e:.2f}x"
 		print(
 			f"  flat? {label} ({how}): p50 {b / a:.2f}x, p99 {d / c:.2f}x from {sizes[0]:,} to "
 			f"{sizes[-1]:,} attempts (goal ≤ 1.5x){together}; the host was {speed:.2f}x as slow at the "
@@ -569,7 +567,7 @@ def alternate_ledgers(args, keys: list[str], sizes: list[int]) -> None:
 	)
 	for size in (sizes[0], sizes[-1]):
 		print_latency(size, figures[size])
-	print_flat(figures[sizes[0]], figures[sizes[-1]], sizes, "measured in turn", pooled=True)
+	print_flat(figures[sizes[0]], figures[sizes[-1]], sizes, "measured in turn")
 
 
 def table_size() -> str:
