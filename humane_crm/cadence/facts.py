@@ -137,6 +137,13 @@ def decide_for_people(
 	# for the person's lock happened before "now", and count.
 	shared = _shared(persons, channel, now or clock.now(), window, active, record, roles)
 	verdicts = [_decide_one(p, _records_of(p, on_record), shared) for p in persons]
+	for i, person in enumerate(persons):
+		# Read ahead without their passes (`query.Ahead`): a pass can only turn a refusing rule
+		# into an override, so only a decision with a refusing reason reads them, and is made again.
+		records = _records_of(person, on_record)
+		if verdicts[i].decision.blocking and not all(r.passes_read for r in records):
+			query.read_passes(records, passes)
+			verdicts[i] = _decide_one(person, records, shared)
 	return Verdict(channel, core.strictest([v.decision for v in verdicts]), verdicts, record)
 
 

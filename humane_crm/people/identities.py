@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import frappe
 
+from humane_crm.cadence import query
 from humane_crm.cadence.inflight import InFlight
 from humane_crm.constants import CRM_RECORDS, DEFAULT_REPLY_WINDOW_HOURS
 from humane_crm.policy.identity import (
@@ -163,11 +164,13 @@ class SendRead:
 			return RecordFacts(self.doctype, self.name)
 		row = frappe._dict(zip((*_columns(self.doctype), *_SEND_COLUMNS), json.loads(found[0]), strict=True))
 		cache.kept_as_of(row.humane_kept_stamp)  # the settings and rules, without asking Redis
+		holders = dict(line.split(" ", 1) for line in (row.humane_holders or "").splitlines())
+		query.remember_holders(holders)  # (the next send to them names them by value)
 		send = SendFacts(
 			tuple((row.humane_open_complaints or "").splitlines()),
 			frozenset((row.humane_colleagues or "").splitlines()),
 			self.keys,  # the recipients' keys the holders were read for
-			dict(line.split(" ", 1) for line in (row.humane_holders or "").splitlines()),
+			holders,
 			row.humane_templates_stamp,
 			self.ahead if self.with_ahead else None,
 		)

@@ -476,6 +476,30 @@ class TestReadAhead(CadenceTestCase):
 				send_email("CRM Lead", self.lead.name, self.email)
 		self.assertIn("at most 1 touch per 7 days; 1 touch already reached", str(refused.exception))
 
+	def test_a_person_remembered_wrongly_for_a_key_is_not_decided_for_it(self):
+		# A send names the person holding its recipient's key as this process last read it
+		# (`query.held_by`). Should that be wrong (another person now, one erased since), the send
+		# still decides on who holds the key: her two touches this week count against the cap.
+		self.only_rule(max_attempts=2, window_length=7)
+		other = make_lead("Olga", email=new_email("olga"))
+		frappe.set_user(AGENT)
+		with at(TUESDAY_10AM - timedelta(days=3)):
+			send_email("CRM Lead", other.name, other.email)  # (Olga is a person too)
+			send_email("CRM Lead", self.lead.name, self.email)  # (Ana's first: she becomes one)
+		with at(TUESDAY_10AM - timedelta(days=1)):
+			send_email("CRM Lead", self.lead.name, self.email)
+		self.assertEqual(query.held_by([self.email]), {self.email: person_of(self.email)})
+		for wrong in (person_of(other.email), "erased-person"):
+			query._HELD_BY[frappe.local.site, self.email] = wrong
+			with (
+				self.subTest(remembered=wrong),
+				at(TUESDAY_10AM),
+				self.assertRaisesRegex(ContactLimitError, "2 touches already reached"),
+			):
+				send_email("CRM Lead", self.lead.name, self.email)
+			# (and the send's own read puts the right person back)
+			self.assertEqual(query.held_by([self.email]), {self.email: person_of(self.email)})
+
 	def test_only_a_new_email_asks_ahead_and_saving_a_sent_one_locks_nobody(self):
 		# The read ahead (sent at before_validate, which runs at every save) locks the recipients'
 		# people. A new email asks it once; an email saved again later (its status, a link added)
