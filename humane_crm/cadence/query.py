@@ -330,7 +330,8 @@ def forget_holders() -> None:
 def held_by(keys) -> dict[str, str]:
 	"""Of `keys`, those this process has seen held, and by whom (`remember_holders`)."""
 	site = frappe.local.site
-	return {key: _HELD_BY[site, key] for key in keys if (site, key) in _HELD_BY}
+	found = {key: _HELD_BY.get((site, key)) for key in keys}  # (one lookup each: another thread may clear)
+	return {key: person for key, person in found.items() if person is not None}
 
 
 def _locked_statement(persons: str, passes: bool = True) -> str:
