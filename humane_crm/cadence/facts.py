@@ -136,14 +136,14 @@ def decide_for_people(
 	# Read the clock after the (possibly locking) read: touches committed while this one waited
 	# for the person's lock happened before "now", and count.
 	shared = _shared(persons, channel, now or clock.now(), window, active, record, roles)
-	verdicts = [_decide_one(p, _records_of(p, on_record), shared) for p in persons]
+	records = [_records_of(p, on_record) for p in persons]
+	verdicts = [_decide_one(p, r, shared) for p, r in zip(persons, records, strict=True)]
 	for i, person in enumerate(persons):
 		# Read ahead without their passes (`query.Ahead`): a pass can only turn a refusing rule
 		# into an override, so only a decision with a refusing reason reads them, and is made again.
-		records = _records_of(person, on_record)
-		if verdicts[i].decision.blocking and not all(r.passes_read for r in records):
-			query.read_passes(records, passes)
-			verdicts[i] = _decide_one(person, records, shared)
+		if verdicts[i].decision.blocking and not all(r.passes_read for r in records[i]):
+			query.read_passes(records[i], passes)
+			verdicts[i] = _decide_one(person, records[i], shared)
 	return Verdict(channel, core.strictest([v.decision for v in verdicts]), verdicts, record)
 
 

@@ -287,19 +287,17 @@ def holders(keys: list[str], prefix: str = "key", known: dict | None = None) -> 
 	which MariaDB reads as a constant while optimizing: a person named so is read as one named by
 	value), and its values. A key in `known` (key → person) is named by its person instead."""
 	known = known or {}
-	persons = sorted({known[k] for k in keys if k in known})
-	values = {f"{prefix}_person{i}": person for i, person in enumerate(persons)}
-	values.update((f"{prefix}{i}", key) for i, key in enumerate(k for k in keys if k not in known))
-	return (
-		", ".join(
-			f"%({k})s"
-			if "_person" in k
-			else f"""(select k.parent from `tabContact Preference Key` k
-			where k.identity = %({k})s and k.parenttype = 'Contact Preference')"""
-			for k in values
-		),
-		values,
-	)
+	values, parts = {}, []
+	for i, person in enumerate(sorted({known[k] for k in keys if k in known})):
+		values[f"{prefix}_person{i}"] = person
+		parts.append(f"%({prefix}_person{i})s")
+	for i, key in enumerate(k for k in keys if k not in known):
+		values[f"{prefix}{i}"] = key
+		parts.append(
+			f"""(select k.parent from `tabContact Preference Key` k
+			where k.identity = %({prefix}{i})s and k.parenttype = 'Contact Preference')"""
+		)
+	return ", ".join(parts), values
 
 
 # Who holds a key, as this process last read it: a send's record statement reads who holds its
@@ -380,9 +378,7 @@ def read_passes(records: list[OnRecord], passes: tuple) -> None:
 	)
 	found = {}
 	for _kind, person, facts in rows:
-		facts = json.loads(facts)
-		if person not in found or facts[1] < found[person][1]:  # (the earliest to lapse)
-			found[person] = facts
+		_keep_earliest(found, person, json.loads(facts))
 	for name, record in unread.items():
 		record.override_pass, record.passes_read = _override_pass(found.get(name)), True
 
@@ -407,8 +403,8 @@ def _take_locked(rows, passes_read: bool = True) -> dict[str, OnRecord]:
 			prefs.append((person, *facts))
 		elif kind == "a":
 			by_person.setdefault(person, []).append(facts)
-		elif person not in passes or facts[1] < passes[person][1]:
-			passes[person] = facts
+		else:
+			_keep_earliest(passes, person, facts)
 	return {
 		name: OnRecord(
 			name,
@@ -490,6 +486,12 @@ def _fetch_locked(
 		)
 		records.update(_take_locked(rows))
 	return {identity: records[parent] for identity, parent in held if parent in records}
+
+
+def _keep_earliest(passes: dict, person: str, facts: list) -> None:
+	"""Keep, of a person's passes, the one that lapses first (facts: [pass, valid_until, …])."""
+	if person not in passes or facts[1] < passes[person][1]:
+		passes[person] = facts
 
 
 def _override_pass(row) -> dict | None:
